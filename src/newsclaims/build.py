@@ -1,0 +1,81 @@
+"""``newsclaims build``: seeds (and curation) → ``data/*.csv`` + ``datapackage.json``, validated
+in a staging directory and swapped in only when valid.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from filelock import FileLock, Timeout
+
+from .errors import InvalidData, NewsclaimsError
+from .extract.article import Extraction, extract_article
+from .gazetteer import load_gazetteer
+from .ingest import load_seeds
+from .schema import load_package
+from .tables import actor_rows, assemble, place_rows, recover, source_rows, staging_dir, swap_in, write_files
+from .validate import Report, validate
+
+
+@dataclass
+class BuildResult:
+    rows: dict[str, int]
+    report: Report
+
+
+def lock(root: Path, what: str) -> FileLock:
+    """The repository lock: one build or release at a time; released on every exit path."""
+    return FileLock(str(root / ".newsclaims.lock"), timeout=0, blocking=False)
+
+
+def build(root: Path, *, progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+    """Rebuild the package from ``seeds/`` (and curation) and swap it in when it validates."""
+    root = Path(root).resolve()
+    try:
+        with lock(root, "build"):
+            recover(root)
+            return _build(root, progress)
+    except Timeout:
+        raise NewsclaimsError("another build or release is running in this repository", file=root / ".newsclaims.lock",
+                              hint="Wait for it to finish (the lock is released when it exits).") from None
+
+
+def _build(root: Path, progress) -> BuildResult:
+    pkg = load_package(root / "schemas")
+    g = load_gazetteer(root)
+    seeds = load_seeds(root)
+    progress(f"extracting {len(seeds)} seed(s)")
+    extractions: list[Extraction] = [extract_article(s, g) for s in seeds]
+    new_actors = {}
+    for x in extractions:
+        new_actors.update(x.new_actors)
+    rows = {
+        "sources": source_rows(root, seeds),
+        "actors": actor_rows(g, new_actors),
+        "places": place_rows(g),
+        "claims": [c for x in extractions for c in x.claims],
+        "excluded_spans": [{"source_id": x.source_id, "char_start": s.start, "char_end": s.end, "reason": s.reason,
+                            "text": s.text} for x in extractions for s in x.excluded],
+    }
+    frames = assemble(pkg, rows)
+    stage = staging_dir(root)
+    try:
+        write_files(stage, frames, pkg, seeds)
+        (stage / "seeds").symlink_to(root / "seeds", target_is_directory=True)
+        progress("validating")
+        report = validate(stage, rows=True)
+        (stage / "seeds").unlink()
+        if not report.valid:
+            first = report.errors[0]
+            raise InvalidData(f"the new package is invalid ({len(report.errors)} error(s)); first: {first.message}",
+                              file=first.file, field=first.column,
+                              hint="Nothing was replaced. Fix the seed, gazetteer or curation entry it names.")
+        swap_in(root, stage)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+    report.path = root
+    return BuildResult({name: len(df) for name, df in frames.items()}, report)

@@ -1,0 +1,138 @@
+"""The ``newsclaims`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from . import __version__
+from .errors import NewsclaimsError
+
+app = typer.Typer(help="Build, validate, release and load the newsclaims dataset of claims, sources and events.\n\n"
+                       "Example: newsclaims build && newsclaims validate",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+STATE = {"debug": False}
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def fail(exc: Exception) -> None:
+    """Print a one-line error (a traceback only with --debug) and exit with the error's code."""
+    if STATE["debug"]:
+        raise exc
+    code = getattr(exc, "exit_code", 2)
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def run(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except NewsclaimsError as exc:
+        fail(exc)
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was replaced")
+        raise typer.Exit(130)
+    except OSError as exc:
+        fail(NewsclaimsError(f"{exc.strerror or exc}", file=getattr(exc, "filename", None)))
+
+
+def _version(value: bool):
+    if value:
+        out.print(f"newsclaims {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(debug: bool = typer.Option(False, "--debug", help="Show Python tracebacks for errors."),
+         version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version.")):
+    STATE["debug"] = debug
+
+
+def _print_report(report, fmt: Format) -> None:
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps([f.as_dict() for f in report.failures], indent=1, ensure_ascii=False) + "\n")
+        return
+    if fmt is Format.github:
+        for f in report.failures:
+            level = "error" if f.severity == "error" else "warning"
+            where = f"file={f.file}" + (f",line={f.row + 1}" if f.row else "")
+            msg = f"{f.table or ''} {f.key or ''} {f.column or ''}: {f.message}".replace("\n", " ")
+            print(f"::{level} {where},title={f.check}::{msg}")
+        return
+    if report.failures:
+        t = RichTable(title=f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+        for col in ("severity", "table", "row", "key", "column", "check", "message"):
+            t.add_column(col, overflow="fold")
+        for f in report.failures[:200]:
+            t.add_row(f.severity, f.table or "", str(f.row or ""), f.key or "", f.column or "", f.check, f.message)
+        out.print(t)
+        if len(report.failures) > 200:
+            out.print(f"... and {len(report.failures) - 200} more (use --format json for all)")
+    status = "[green]valid[/]" if report.valid else "[red]invalid[/]"
+    out.print(f"{report.path}: {status} — " + ", ".join(f"{k} {v}" for k, v in report.rows.items()))
+
+
+@app.command("validate")
+def validate_cmd(path: Path = typer.Argument(Path("."), help="Data package directory (repository or release)."),
+                 format: Format = typer.Option(Format.text, "--format", "-f", help="text, json (one object per failure) or github (annotations)."),
+                 rows: bool = typer.Option(True, "--rows/--no-rows", help="Also run frictionless row validation (slow on large tables).")):
+    """Check a data package: descriptor, file hashes, rows, schemas and cross-table rules.
+
+    Exit 0 valid, 1 invalid data, 2 unreadable input. Example: newsclaims validate --format github
+    """
+    from .validate import validate
+    report = run(validate, path, rows=rows)
+    _print_report(report, format)
+    raise typer.Exit(0 if report.valid else 1)
+
+
+@app.command()
+def build(root: Path = typer.Option(Path("."), "--root", help="Repository root."),
+          format: Format = typer.Option(Format.text, "--format", "-f", help="How to print warnings.")):
+    """Extract claims from seeds/ (and apply curation), write data/ and datapackage.json, validate.
+
+    The new package replaces the old one only when it validates. Example: newsclaims build
+    """
+    from .build import build as do_build
+    with err.status("building…"):
+        result = run(do_build, root, progress=lambda m: err.log(m))
+    for name, n in result.rows.items():
+        out.print(f"{name:20} {n:6d} rows")
+    if result.report.warnings:
+        _print_report(result.report, format)
+    else:
+        out.print("[green]valid[/], no warnings")
+
+
+@app.command("add-seed")
+def add_seed(file: Path = typer.Argument(..., help="Plain-text UTF-8 article to add."),
+             root: Path = typer.Option(Path("."), "--root", help="Repository root."),
+             title: Optional[str] = typer.Option(None, help="Headline (default: the first line)."),
+             publisher: Optional[str] = typer.Option(None, help="Outlet that published it."),
+             url: Optional[str] = typer.Option(None, help="Address of the article."),
+             published: Optional[str] = typer.Option(None, "--published", help="Publication date YYYY-MM-DD."),
+             precision: str = typer.Option("day", "--published-precision", help="day, week, month or year."),
+             retrieved: Optional[str] = typer.Option(None, "--retrieved", help="Retrieval date YYYY-MM-DD."),
+             language: str = typer.Option("en", help="BCP 47 language tag.")):
+    """Copy an article into seeds/ and add its catalog row (never modifies existing seeds).
+
+    Example: newsclaims add-seed article.txt --publisher "AP" --published 2025-11-16
+    """
+    from .ingest import add_seed as do_add
+    row = run(do_add, root.resolve(), file, title=title, publisher=publisher, url=url, published_date=published,
+              published_precision=precision, retrieved_date=retrieved, language=language)
+    out.print(f"added {row['file']} as {row['source_id']}; run `newsclaims build` to extract it")

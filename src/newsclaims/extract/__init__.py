@@ -1,0 +1,1 @@
+"""Extraction: sentences, speakers, figures, dates and places from one cleaned seed text."""

@@ -1,0 +1,129 @@
+"""Date expressions in a sentence, resolved to a date range with a precision.
+
+Expressions are found with patterns written for news English; resolving them is left to
+dateparser (relative expressions against a base date). An expression that needs an anchor the
+article does not give stays unresolved: the text is kept, the dates are null, nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateparser.date import DateDataParser
+
+MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|"
+         r"Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+YEAR = r"(?:19|20)\d{2}"
+
+# (kind, pattern) in priority order; earlier kinds win where matches overlap.
+PATTERNS = [
+    ("full", rf"\b{MONTH}\s+{DAY},?\s+{YEAR}\b|\b{DAY}\s+{MONTH},?\s+{YEAR}\b"),
+    ("month_year", rf"\b{MONTH},?\s+{YEAR}\b"),
+    ("month_day", rf"\b{MONTH}\s+{DAY}\b(?!\s*(?:,|)\s*\d)|\b{DAY}\s+{MONTH}\b"),
+    ("month", rf"\b(?:(?:by\s+)?the\s+end\s+of|(?:early|mid|late)[- ]|in|since|during|until)\s+{MONTH}\b(?!\s+\d)"),
+    ("relative", rf"\b(?:overnight|over\s+the\s+weekend|at\s+the\s+weekend|this\s+weekend|yesterday|today|tonight|"
+                 rf"last\s+night|(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year)|"
+                 rf"(?:on\s+|last\s+)?{WEEKDAY}(?:\s+(?:night|morning|evening|afternoon))?)\b"),
+    ("year", rf"(?<![\d,.-]){YEAR}(?![\d-])"),
+]
+_COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind == "relative" else 0)) for kind, p in PATTERNS]
+_PARSER_CACHE: dict[date, DateDataParser] = {}
+
+
+@dataclass(frozen=True)
+class DateExpr:
+    start: int
+    end: int
+    text: str
+    kind: str
+    date_start: date | None = None
+    date_end: date | None = None
+    precision: str | None = None
+
+
+def find_dates(text: str) -> list[DateExpr]:
+    """Date expressions in *text*, not overlapping, in text order (unresolved).
+
+    >>> [(d.kind, d.text) for d in find_dates("On Sunday, Nov. 16, 2025, and in 2022, by the end of November")]
+    [('relative', 'On Sunday'), ('full', 'Nov. 16, 2025'), ('year', '2022'), ('month', 'by the end of November')]
+    """
+    taken: list[DateExpr] = []
+    for kind, pattern in _COMPILED:
+        for m in pattern.finditer(text):
+            if any(m.start() < d.end and d.start < m.end() for d in taken):
+                continue
+            taken.append(DateExpr(m.start(), m.end(), m.group(0), kind))
+    return sorted(taken, key=lambda d: d.start)
+
+
+def _parser(base: date) -> DateDataParser:
+    if base not in _PARSER_CACHE:
+        _PARSER_CACHE[base] = DateDataParser(languages=["en"], settings={
+            "RELATIVE_BASE": datetime(base.year, base.month, base.day), "PREFER_DATES_FROM": "past"})
+    return _PARSER_CACHE[base]
+
+
+def _span(d: date, period: str) -> tuple[date, date, str]:
+    if period == "week":
+        monday = d - timedelta(days=d.weekday())
+        return monday, monday + timedelta(days=6), "week"
+    if period == "month":
+        return d.replace(day=1), d.replace(day=calendar.monthrange(d.year, d.month)[1]), "month"
+    if period == "year":
+        return date(d.year, 1, 1), date(d.year, 12, 31), "year"
+    return d, d, "day"
+
+
+def _month_number(text: str) -> int:
+    name = re.search(MONTH, text).group(0)[:3].lower()
+    return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(name) + 1
+
+
+def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateExpr:
+    """Resolve an expression: absolute ones alone, month-day and month ones with the anchor's year
+    (or the year of the last full date earlier in the article), relative ones only with an anchor day.
+
+    >>> e = find_dates("on Sunday")[0]
+    >>> r = resolve(e, date(2025, 11, 17), None); (r.date_start, r.precision)
+    (datetime.date(2025, 11, 16), 'day')
+    >>> resolve(e, None, 2025).date_start is None
+    True
+    >>> r = resolve(find_dates("by the end of November")[0], None, 2025); (r.date_start, r.date_end)
+    (datetime.date(2025, 11, 1), datetime.date(2025, 11, 30))
+    """
+    text = expr.text
+    year = anchor.year if anchor else year_hint
+    found: tuple[date, date, str] | None = None
+    if expr.kind == "year":
+        found = _span(date(int(text), 1, 1), "year")
+    elif expr.kind in ("full", "month_year"):
+        data = _parser(anchor or date(2000, 1, 1)).get_date_data(text.replace("Sept.", "Sep."))
+        if data.date_obj:
+            found = _span(data.date_obj.date(), "month" if expr.kind == "month_year" else "day")
+    elif expr.kind == "month" and year:
+        found = _span(date(year, _month_number(text), 1), "month")
+    elif expr.kind == "month_day" and year:
+        day = int(re.search(r"\d+", text).group(0))
+        month = _month_number(text)
+        if day <= calendar.monthrange(year, month)[1]:
+            found = (date(year, month, day), date(year, month, day), "day")
+    elif expr.kind == "relative" and anchor:
+        low = text.lower()
+        if low == "overnight" or low == "last night" or low == "tonight":
+            found = (anchor - timedelta(days=1), anchor, "day")
+        elif "weekend" in low:
+            saturday = anchor - timedelta(days=(anchor.weekday() - 5) % 7)
+            found = (saturday, saturday + timedelta(days=1), "week")
+        else:
+            cleaned = re.sub(r"^(on|earlier|later)\s+|\s+(night|morning|evening|afternoon)$", "", low)
+            data = _parser(anchor).get_date_data(cleaned)
+            if data.date_obj:
+                found = _span(data.date_obj.date(), data.period or "day")
+    if not found:
+        return expr
+    return DateExpr(expr.start, expr.end, expr.text, expr.kind, *found)

@@ -1,0 +1,226 @@
+"""Seed articles and their catalog (``seeds/catalog.csv``): reading, checking and adding.
+
+Seeds are never modified. Each seed's SHA-256 is recorded in the catalog and checked on every
+read, so a changed byte is caught before anything is extracted from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import csvio
+from .errors import NewsclaimsError
+from .schema import load_package
+
+MAX_SEED_BYTES = 2 * 1024 * 1024
+"""Largest seed file accepted by ``add-seed`` (2 MiB: about 300 pages of news text)."""
+
+CATALOG = Path("seeds/catalog.csv")
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One seed article: its catalog row and its text."""
+
+    source_id: str
+    file: str
+    sha256: str
+    text: str
+    title: str | None
+    published_date: date | None
+    published_date_precision: str | None
+
+    @property
+    def anchor(self) -> date | None:
+        """The date relative expressions resolve against: the published day, when known to the day."""
+        return self.published_date if self.published_date_precision == "day" else None
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256 of *data*.
+
+    >>> sha256_hex(b"")[:16]
+    'e3b0c44298fc1c14'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_id_for(sha256: str) -> str:
+    """The stable source id of a seed with this SHA-256.
+
+    >>> source_id_for("839120c4e5fd625c9f9dc90951da8b68c6374a6dea3ae5a54f3bf714214588fc")
+    'src_839120c4e5fd625c'
+    """
+    return f"src_{sha256[:16]}"
+
+
+def decode_seed(data: bytes, file: object) -> str:
+    """Check that *data* is a plain UTF-8 text article and return its text.
+
+    >>> decode_seed("Kyiv said.".encode(), "a.txt")
+    'Kyiv said.'
+    >>> decode_seed(b"ok \\xff", "a.txt")
+    Traceback (most recent call last):
+    newsclaims.errors.NewsclaimsError: a.txt: not valid UTF-8 at byte 3. Convert the file to UTF-8 (e.g. iconv -t UTF-8) and try again.
+    """
+    if not data.strip():
+        raise NewsclaimsError("the file is empty", file=file, hint="Give a file with the article's text.")
+    if len(data) > MAX_SEED_BYTES:
+        raise NewsclaimsError(f"the file has {len(data):,} bytes, over the {MAX_SEED_BYTES:,}-byte limit for one article",
+                              file=file, hint="Split it into one file per article.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NewsclaimsError("the file is UTF-16 (it starts with a byte-order mark)", file=file,
+                              hint="Convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8) and try again.")
+    if b"\x00" in data:
+        nul = data.index(b"\x00")
+        raise NewsclaimsError(f"binary data (a NUL byte at offset {nul})", file=file,
+                              hint="Give a plain-text article.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NewsclaimsError(f"not valid UTF-8 at byte {exc.start}", file=file,
+                              hint="Convert the file to UTF-8 (e.g. iconv -t UTF-8) and try again.") from None
+    if text.startswith("\ufeff"):
+        raise NewsclaimsError("the file starts with a UTF-8 byte-order mark", file=file,
+                              hint="Remove the BOM so that offsets start at the first letter.")
+    if re.search(r"<(html|body|div|p|article)\b", text[:4096], re.IGNORECASE):
+        raise NewsclaimsError("the file is an HTML page, not plain text", file=file,
+                              hint="Save the article's text as plain UTF-8 text and add that.")
+    return text
+
+
+def read_catalog(root: Path) -> pd.DataFrame:
+    """The seed catalog as a typed frame, one row per seed; one-line errors for bad rows."""
+    table = load_package(root / "schemas").catalog
+    path = root / CATALOG
+    text = csvio.read_csv_text(path)
+    missing = [c for c in table.columns if c not in text.columns]
+    extra = [c for c in text.columns if c not in table.columns]
+    if missing or extra:
+        raise NewsclaimsError(f"columns differ from schemas/catalog.yaml (missing {missing}, unexpected {extra})",
+                              file=path, line=1, hint="Restore the header row.")
+    frame, problems = csvio.coerce(text, table)
+    for p in problems:
+        raise NewsclaimsError(p.message, file=path, line=p.row + 1, field=p.column)
+    for col in table.columns:
+        if table.required(col) and frame[col].isna().any():
+            row = int(frame.index[frame[col].isna()][0]) + 1
+            raise NewsclaimsError("value is required", file=path, line=row + 1, field=col)
+    dup = frame["source_id"].duplicated()
+    if dup.any():
+        row = int(frame.index[dup][0]) + 1
+        raise NewsclaimsError(f"duplicate source_id {frame['source_id'][row - 1]}", file=path, line=row + 1,
+                              field="source_id", hint="Each seed is listed once.")
+    return frame
+
+
+def _value(v):
+    return None if pd.isna(v) else v
+
+
+def load_seeds(root: Path) -> list[Seed]:
+    """Every seed in the catalog, checked against its recorded SHA-256, in source_id order."""
+    path = root / CATALOG
+    seeds = []
+    for i, row in read_catalog(root).iterrows():
+        line = int(i) + 2
+        file = root / row["file"]
+        try:
+            data = file.read_bytes()
+        except OSError:
+            raise NewsclaimsError(f"seed file {row['file']} is missing", file=path, line=line, field="file",
+                                  hint="Restore it from git or remove its catalog row.") from None
+        digest = sha256_hex(data)
+        if digest != row["sha256"]:
+            raise NewsclaimsError(f"{row['file']} has sha256 {digest[:16]}…, the catalog records {row['sha256'][:16]}…",
+                                  file=path, line=line, field="sha256",
+                                  hint="Seeds are never edited: restore the original file (git checkout -- seeds/).")
+        if source_id_for(digest) != row["source_id"]:
+            raise NewsclaimsError(f"source_id should be {source_id_for(digest)}", file=path, line=line, field="source_id")
+        published = _value(row["published_date"])
+        seeds.append(Seed(source_id=row["source_id"], file=row["file"], sha256=digest,
+                          text=decode_seed(data, file), title=_value(row["title"]),
+                          published_date=published.date() if published is not None else None,
+                          published_date_precision=_value(row["published_date_precision"])))
+    return sorted(seeds, key=lambda s: s.source_id)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write *data* to *path* through a temporary file and a rename: readers see old or new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def add_seed(root: Path, file: Path, *, title: str | None = None, publisher: str | None = None,
+             url: str | None = None, published_date: str | None = None, published_precision: str = "day",
+             retrieved_date: str | None = None, language: str = "en",
+             rights: str = "Copyright the original publisher; included for research. Not covered by the dataset licence.") -> dict:
+    """Copy a plain-text article into ``seeds/`` and append its catalog row.
+
+    Nothing is written when the file is refused. Returns the new catalog row.
+    """
+    file = Path(file)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise NewsclaimsError(f"cannot read: {exc.strerror}", file=file) from None
+    text = decode_seed(data, file)
+    catalog = read_catalog(root)
+    digest = sha256_hex(data)
+    sid = source_id_for(digest)
+    if (catalog["sha256"] == digest).any():
+        existing = catalog.loc[catalog["sha256"] == digest, "file"].iloc[0]
+        raise NewsclaimsError(f"this article is already a seed ({existing}, same sha256)", file=file,
+                              hint="Nothing to do.")
+    table = load_package(root / "schemas").catalog
+    for name, value in (("published_date", published_date), ("retrieved_date", retrieved_date)):
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise NewsclaimsError(f"{value!r} is not a date (YYYY-MM-DD)", field=f"--{name.replace('_', '-')}") from None
+    if published_precision not in table.categories("published_date_precision"):
+        raise NewsclaimsError(f"unknown precision {published_precision!r}; use one of "
+                              f"{', '.join(table.categories('published_date_precision'))}", field="--published-precision")
+    numbers = [int(m.group(1)) for f in catalog["file"] if (m := re.match(r"seeds/(\d+)_", f))]
+    name = f"seeds/{(max(numbers) + 1) if numbers else 0:03d}_{digest[:16]}.txt"
+    first_line = next((ln.strip() for ln in text.splitlines() if ln.strip()), None)
+    reasons = [f"{k}: not given when the seed was added" for k, v in
+               (("publisher", publisher), ("url", url), ("published_date", published_date),
+                ("retrieved_date", retrieved_date)) if v is None]
+    row = {"source_id": sid, "file": name, "sha256": digest, "title": title or first_line,
+           "publisher": publisher, "url": url, "published_date": published_date,
+           "published_date_precision": published_precision if published_date else None,
+           "retrieved_date": retrieved_date, "language": language, "rights": rights,
+           "missing_reason": "; ".join(reasons) or None}
+    new = pd.concat([catalog.astype(object), pd.DataFrame([row])], ignore_index=True)
+    target = root / name
+    if target.exists():
+        raise NewsclaimsError(f"{name} exists already", file=target, hint="Remove the stray file first.")
+    shutil.copyfile(file, target.with_suffix(".tmp"))
+    try:
+        os.replace(target.with_suffix(".tmp"), target)
+        atomic_write(root / CATALOG, csvio.to_csv_bytes(new, table))
+    except BaseException:
+        target.unlink(missing_ok=True)
+        target.with_suffix(".tmp").unlink(missing_ok=True)
+        raise
+    return row

@@ -1,0 +1,232 @@
+"""``newsclaims validate``: descriptor, files, rows, pandera schemas and cross-table rules in one run.
+
+Layers, in order: the descriptor against the Data Package v2 profile (plus a SemVer version and
+paths confined to the package); each file's bytes and sha256; frictionless row validation of the
+CSVs (optional, slow); pandera per table with lazy validation; the cross-table rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import frictionless
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from . import csvio
+from .errors import NewsclaimsError
+from .rules import RULES, Failure, Tables
+from .schema import Table
+
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+
+
+@dataclass
+class Report:
+    """What validation found; ``valid`` when no failure has severity error."""
+
+    path: Path
+    failures: list[Failure] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Failure]:
+        return [f for f in self.failures if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Failure]:
+        return [f for f in self.failures if f.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def table_from_resource(resource: dict) -> Table:
+    schema = resource.get("schema") or {}
+    return Table(name=resource["name"], title=resource.get("title", resource["name"]),
+                 description=resource.get("description", ""), fields=schema.get("fields", []),
+                 primary_key=schema.get("primaryKey", []), foreign_keys=schema.get("foreignKeys", []))
+
+
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
+    """The pandera schema of a table, derived from its Table Schema.
+
+    >>> t = Table("t", "T", "", [{"name": "id", "type": "string", "constraints": {"required": True, "pattern": "^a"}}], ["id"])
+    >>> sorted(pandera_schema(t).columns)
+    ['id']
+    """
+    dtypes = {"string": "string", "integer": "Int64", "number": "Float64", "date": "datetime64[s]", "boolean": "boolean"}
+    columns = {}
+    for f in table.fields:
+        c = f.get("constraints", {})
+        checks = []
+        enum = c.get("enum") or [x["value"] for x in f.get("categories", [])]
+        if enum:
+            checks.append(pa.Check.isin(enum, name="enum"))
+        if "minimum" in c:
+            checks.append(pa.Check.ge(c["minimum"], name="minimum"))
+        if "maximum" in c:
+            checks.append(pa.Check.le(c["maximum"], name="maximum"))
+        if "pattern" in c:
+            checks.append(pa.Check.str_matches(c["pattern"], name="pattern"))
+        if "minLength" in c:
+            checks.append(pa.Check.str_length(min_value=c["minLength"], name="minLength"))
+        columns[f["name"]] = pa.Column(dtypes[f["type"]], checks=checks, nullable=not c.get("required", False),
+                                       unique=bool(c.get("unique")), required=True)
+    return pa.DataFrameSchema(columns, unique=table.primary_key or None, strict=True, coerce=False,
+                              name=table.name)
+
+
+def _descriptor(path: Path) -> tuple[Path, dict]:
+    path = Path(path)
+    file = path / "datapackage.json" if path.is_dir() else path
+    if not file.exists():
+        raise NewsclaimsError("no datapackage.json here", file=file,
+                              hint="Give a data package directory (the repository or a release), or run `newsclaims build`.")
+    try:
+        desc = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise NewsclaimsError(f"not valid JSON{where}: {getattr(exc, 'msg', exc)}", file=file,
+                              hint="Restore the file or rebuild it with `newsclaims build`.") from None
+    if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
+        raise NewsclaimsError("not a Data Package descriptor (no resources list)", file=file)
+    return file.parent, desc
+
+
+def _confined(root: Path, rel: str) -> Path | None:
+    p = PurePosixPath(rel)
+    if p.is_absolute() or ".." in p.parts or "\\" in rel or re.match(r"^[A-Za-z]:", rel) or "://" in rel:
+        return None
+    full = (root / rel).resolve()
+    return full if full.is_relative_to(root.resolve()) else None
+
+
+def _check_descriptor(root: Path, desc: dict, report: Report) -> dict[str, Path]:
+    add = report.failures.append
+    for err in frictionless.Package.metadata_validate(desc):
+        if "is not safe" in err.message:
+            continue       # reported below with the resource name
+        add(Failure(None, None, None, None, "descriptor", None, err.message, file="datapackage.json"))
+    if not SEMVER.match(str(desc.get("version", ""))):
+        add(Failure(None, None, None, "version", "descriptor", str(desc.get("version")),
+                    "version must be a semantic version X.Y.Z", file="datapackage.json"))
+    paths = {}
+    for res in desc["resources"]:
+        name, rel = res.get("name"), res.get("path")
+        if not isinstance(rel, str):
+            add(Failure(name, None, None, "path", "descriptor", str(rel), "resource path must be one string", file="datapackage.json"))
+            continue
+        full = _confined(root, rel)
+        if full is None:
+            add(Failure(name, None, None, "path", "path_confined", rel,
+                        "resource path leaves the package (absolute or ..); paths must be relative and inside it",
+                        file="datapackage.json"))
+            continue
+        if not full.is_file():
+            add(Failure(name, None, None, "path", "file_exists", rel, f"{rel} is missing", file=rel))
+            continue
+        data = full.read_bytes()
+        if "bytes" in res and res["bytes"] != len(data):
+            add(Failure(name, None, None, "bytes", "file_bytes", str(len(data)),
+                        f"{rel} has {len(data)} bytes, the descriptor says {res['bytes']}", file=rel))
+        if "hash" in res:
+            algo, _, expected = str(res["hash"]).rpartition(":")
+            actual = hashlib.new(algo or "md5", data).hexdigest()
+            if actual != expected:
+                add(Failure(name, None, None, "hash", "file_hash", actual,
+                            f"{rel} has {algo or 'md5'} {actual}, the descriptor says {expected}", file=rel))
+        paths[name] = full
+    return paths
+
+
+def _frictionless_rows(file: Path, report: Report) -> None:
+    result = frictionless.validate(str(file))
+    for task in result.tasks:
+        for err in task.errors:
+            if err.type in ("hash-count", "byte-count"):
+                continue  # checked above, with clearer messages
+            report.failures.append(Failure(task.name, getattr(err, "row_number", None) and err.row_number - 1, None,
+                                           getattr(err, "field_name", None), f"frictionless:{err.type}", getattr(err, "cell", None),
+                                           err.message, file=task.place))
+
+
+def _read_table(name: str, path: Path, table: Table, report: Report) -> pd.DataFrame | None:
+    rel = path.name if path.parent.name != "data" else f"data/{path.name}"
+    try:
+        text = csvio.read_csv_text(path)
+    except NewsclaimsError as exc:
+        report.failures.append(Failure(name, None, None, None, "readable", None, exc.message, file=rel))
+        return None
+    missing = [c for c in table.columns if c not in text.columns]
+    extra = [c for c in text.columns if c not in table.columns]
+    for c in missing:
+        report.failures.append(Failure(name, None, None, c, "column_missing", None, f"column {c} is missing", file=rel))
+    for c in extra:
+        report.failures.append(Failure(name, None, None, c, "column_unexpected", None, f"column {c} is not in the schema", file=rel))
+    if missing:
+        return None
+    frame, problems = csvio.coerce(text[table.columns], table)
+    for p in problems:
+        report.failures.append(Failure(name, p.row, None, p.column, "type", p.value, p.message, file=rel))
+    try:
+        pandera_schema(table).validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        for rec in cases.to_dict("records"):
+            idx = rec.get("index")
+            row = None if idx is None or pd.isna(idx) else int(idx) + 1
+            key = None
+            if row is not None and table.primary_key:
+                key = "|".join(str(frame.at[int(idx), c]) for c in table.primary_key)
+            check = str(rec.get("check"))
+            col = rec.get("column") if isinstance(rec.get("column"), str) else None
+            value = None if pd.isna(rec.get("failure_case")) else str(rec.get("failure_case"))
+            if check.startswith("column_in_") or "dtype" in check and problems:
+                continue
+            report.failures.append(Failure(name, row, key, col, check, value,
+                                           _pandera_message(check, col, value, table), file=rel))
+    report.rows[name] = len(frame)
+    return frame
+
+
+def _pandera_message(check: str, column: str | None, value: str | None, table: Table) -> str:
+    if check == "not_nullable":
+        return f"{column} is required"
+    if check.startswith("field_uniqueness") or check == "multiple_fields_uniqueness" or "unique" in check:
+        return f"duplicate primary key ({', '.join(table.primary_key)})" if column is None or column in table.primary_key \
+            else f"duplicate {column}"
+    return f"{value!r} fails {check} on {column}"
+
+
+def validate(path: Path, *, rows: bool = True) -> Report:
+    """Validate a data package directory (the repository or a release).
+
+    ``rows=False`` skips the slow frictionless row pass (pandera enforces the same constraints).
+    Raises :class:`NewsclaimsError` only when the descriptor itself cannot be read.
+    """
+    root, desc = _descriptor(path)
+    report = Report(root)
+    paths = _check_descriptor(root, desc, report)
+    if rows and not report.errors:
+        _frictionless_rows(root / "datapackage.json", report)
+    schemas = {r["name"]: table_from_resource(r) for r in desc["resources"] if isinstance(r, dict) and "name" in r}
+    frames = {}
+    for name, path_ in paths.items():
+        if path_.suffix == ".csv":
+            frame = _read_table(name, path_, schemas[name], report)
+            if frame is not None:
+                frames[name] = frame
+    severities = {r["id"]: r["severity"] for r in desc.get("newsclaims", {}).get("rules", [])}
+    tables = Tables(frames, schemas, root)
+    for rule_id, fn in RULES.items():
+        severity = severities.get(rule_id, "error")
+        for f in fn(tables):
+            report.failures.append(Failure(**{**f.as_dict(), "severity": severity}))
+    return report

@@ -1,0 +1,194 @@
+"""newsclaims validate: the committed package passes; every rule has a bad table that fails it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import ROOT, cli, edit_csv
+from newsclaims.rules import RULES
+from newsclaims.schema import load_package
+from newsclaims.validate import validate
+
+
+def failures(pkg, check=None):
+    report = validate(pkg, rows=False)
+    return [f for f in report.failures if check is None or f.check == check]
+
+
+def test_committed_package_is_valid():
+    report = validate(ROOT)
+    assert report.valid, [f.as_dict() for f in report.errors][:5]
+    assert report.rows["claims"] > 0
+
+
+def test_every_rule_in_rules_yaml_is_implemented_and_vice_versa():
+    declared = {r["id"] for r in load_package(ROOT / "schemas").rules}
+    assert declared == set(RULES)
+
+
+def _first_claim(rows, kind="figure"):
+    return next(r for r in rows if r["claim_kind"] == kind)
+
+
+def test_one_changed_character_in_any_quote_fails(repo):
+    def change(header, rows):
+        r = _first_claim(rows, "statement")
+        r["quote"] = r["quote"][:5] + ("X" if r["quote"][5] != "X" else "Y") + r["quote"][6:]
+    edit_csv(repo, "claims", change)
+    found = failures(repo, "quote_matches_seed")
+    assert len(found) == 1 and found[0].table == "claims" and found[0].column == "quote" and found[0].row
+
+
+@pytest.mark.parametrize("column", ["char_start", "char_end"])
+def test_shifted_offsets_fail(repo, column):
+    def shift(header, rows):
+        r = _first_claim(rows)
+        r[column] = str(int(r[column]) + 1)
+    edit_csv(repo, "claims", shift)
+    assert failures(repo, "quote_matches_seed")
+
+
+def test_missing_column_names_table_and_column(repo):
+    edit_csv(repo, "claims", lambda h, rows: ([c for c in h if c != "cue"], [{k: v for k, v in r.items() if k != "cue"} for r in rows]))
+    found = failures(repo, "column_missing")
+    assert [(f.table, f.column) for f in found] == [("claims", "cue")]
+
+
+def test_extra_column_fails(repo):
+    edit_csv(repo, "sources", lambda h, rows: (h + ["colour"], [{**r, "colour": "red"} for r in rows]))
+    found = failures(repo, "column_unexpected")
+    assert [(f.table, f.column) for f in found] == [("sources", "colour")]
+
+
+def test_duplicate_primary_key_names_table_and_row(repo):
+    n = {}
+
+    def dup(header, rows):
+        n["rows"] = len(rows) + 1
+        return header, rows + [dict(rows[0])]
+    edit_csv(repo, "claims", dup)
+    found = [f for f in failures(repo) if "duplicate" in f.message]
+    assert found and {f.table for f in found} == {"claims"}
+    assert {1, n["rows"]} <= {f.row for f in found}
+
+
+def test_dangling_foreign_key_names_table_row_and_column(repo):
+    def dangle(header, rows):
+        rows[2]["speaker_actor_id"] = "act_nobody"
+    edit_csv(repo, "claims", dangle)
+    found = failures(repo, "foreign_key")
+    assert [(f.table, f.row, f.column, f.value) for f in found] == [("claims", 3, "speaker_actor_id", "act_nobody")]
+
+
+def test_wrong_type_is_reported_per_cell(repo):
+    def bad(header, rows):
+        rows[0]["char_start"] = "twelve"
+    edit_csv(repo, "claims", bad)
+    found = failures(repo, "type")
+    assert [(f.table, f.row, f.column, f.value) for f in found] == [("claims", 1, "char_start", "twelve")]
+
+
+def test_enum_violation(repo):
+    def bad(header, rows):
+        rows[0]["attribution_type"] = "rumour"
+    edit_csv(repo, "claims", bad)
+    found = [f for f in failures(repo) if f.column == "attribution_type"]
+    assert found and found[0].value == "rumour"
+
+
+def test_figure_bounds_rule(repo):
+    def bad(header, rows):
+        r = _first_claim(rows)
+        r["low"], r["value"] = "500", "100"
+    edit_csv(repo, "claims", bad)
+    assert failures(repo, "figure_bounds")
+
+
+def test_date_order_rule(repo):
+    def bad(header, rows):
+        r = next(r for r in rows if r["date_start"])
+        r["date_start"], r["date_end"] = "2025-12-02", "2025-12-01"
+    edit_csv(repo, "claims", bad)
+    assert [f.column for f in failures(repo, "date_order")] == ["date_end"]
+
+
+def test_span_order_rule(repo):
+    def bad(header, rows):
+        rows[0]["char_end"] = rows[0]["char_start"]
+    edit_csv(repo, "excluded_spans", bad)
+    assert failures(repo, "span_order")
+
+
+def test_edited_seed_fails_seed_hash(repo):
+    seed = next((repo / "seeds").glob("000_*.txt"))
+    seed.write_bytes(seed.read_bytes().replace(b"176", b"177"))
+    assert [f.column for f in failures(repo, "seed_hash")] == ["sha256"]
+
+
+def test_figure_outside_quote_fails(repo):
+    def bad(header, rows):
+        r = _first_claim(rows)
+        r["figure_start"], r["figure_end"] = str(int(r["char_end"]) + 1), str(int(r["char_end"]) + 4)
+    edit_csv(repo, "claims", bad)
+    assert failures(repo, "figure_in_quote")
+
+
+def test_hash_and_size_mismatch(repo):
+    path = repo / "data" / "places.csv"
+    path.write_bytes(path.read_bytes() + b"plc_x,X,city,UA,,,,1\n")
+    checks = {f.check for f in failures(repo)}
+    assert {"file_bytes", "file_hash"} <= checks
+
+
+def test_formula_cells_are_warnings_not_errors(repo):
+    def bad(header, rows):
+        rows[0]["name"] = "=HYPERLINK(\"http://x\")"
+    edit_csv(repo, "places", bad)
+    report = validate(repo, rows=False)
+    assert report.valid and [f.check for f in report.warnings] == ["spreadsheet_formula"]
+
+
+def test_resource_path_outside_package_is_refused(repo):
+    desc = json.loads((repo / "datapackage.json").read_text())
+    desc["resources"][0]["path"] = "../outside.csv"
+    (repo / "datapackage.json").write_text(json.dumps(desc))
+    assert failures(repo, "path_confined")
+
+
+def test_wrong_version_string(repo):
+    desc = json.loads((repo / "datapackage.json").read_text())
+    desc["version"] = "v1"
+    (repo / "datapackage.json").write_text(json.dumps(desc))
+    assert [f.column for f in failures(repo, "descriptor")] == ["version"]
+
+
+def test_frictionless_rows_catch_what_pandera_catches(repo):
+    def bad(header, rows):
+        rows[0]["attribution_type"] = "rumour"
+    edit_csv(repo, "claims", bad)
+    report = validate(repo, rows=True)
+    assert any(f.check.startswith("frictionless:") for f in report.failures)
+
+
+# --- the command line -----------------------------------------------------------------------
+
+def test_cli_exit_codes_and_formats(repo):
+    ok = cli("validate", str(repo), "--no-rows")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    edit_csv(repo, "claims", lambda h, rows: (h, rows + [dict(rows[0])]))
+    bad = cli("validate", str(repo), "--format", "json", "--no-rows")
+    assert bad.returncode == 1
+    records = json.loads(bad.stdout)
+    assert records and {"table", "row", "key", "column", "check", "value", "message"} <= set(records[0])
+    gh = cli("validate", str(repo), "--format", "github", "--no-rows")
+    assert gh.returncode == 1 and gh.stdout.startswith("::error file=data/claims.csv")
+
+
+def test_cli_unreadable_descriptor_is_one_line_exit_2(repo):
+    (repo / "datapackage.json").write_text("{not json")
+    r = cli("validate", str(repo))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and "datapackage.json" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
