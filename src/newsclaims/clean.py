@@ -88,8 +88,15 @@ def clean(text: str, g: Gazetteer) -> Cleaned:
     ['Kyiv said it.']
     """
     lines = [ln for ln in _lines(text) if ln.text]
+
+    def own_paragraph(i: int) -> bool:
+        """A line with a blank line (or the start/end of the text) on both sides."""
+        before = i == 0 or "\n\n" in text[lines[i - 1].end:lines[i].start].replace("\r", "")
+        after = i == len(lines) - 1 or "\n\n" in text[lines[i].end:lines[i + 1].start].replace("\r", "")
+        return before and after
+
     reasons: dict[int, str] = {}
-    if lines and _is_heading(lines[0]) or (lines and not lines[0].ends_sentence and lines[0].words <= 25):
+    if lines and not lines[0].ends_sentence and lines[0].words <= 25 and (own_paragraph(0) or _is_heading(lines[0])):
         reasons[0] = "headline"
     headline = lines[0].text.lower() if lines else ""
     seen: dict[str, int] = {}
@@ -110,7 +117,7 @@ def clean(text: str, g: Gazetteer) -> Cleaned:
             break
         reasons[i] = "navigation"
     for i, ln in enumerate(lines):
-        if i not in reasons and _is_heading(ln) and (i + 1 < len(lines)):
+        if i not in reasons and _is_heading(ln) and own_paragraph(i) and i + 1 < len(lines):
             reasons[i] = "subheading"
     excluded = [Span(lines[i].start, lines[i].end, r, lines[i].text) for i, r in sorted(reasons.items())]
     segments: list[tuple[int, int]] = []

@@ -15,8 +15,11 @@ from .numbers import find_numbers
 
 WEAPONS = {"drones", "missiles", "rockets", "bombs", "shells"}
 _WEAK_LAUNCH = {"used", "deployed", "included", "involved", "attacked with"}
-_FILLER = re.compile(r"(?:\s+(?:[A-Z][\w'/-]*|[a-z][a-z-]*(?:ed|ing|al|an|ic|ive|ary|ern|ish|ese|ian)|fixed-wing|new|more|other|"
-                     r"additional|further|heavy|long-range|short-range|large|small|attack|combat|fighter|enemy))*?\s+$")
+# Up to three modifiers between a number and what it counts ("100 French Rafale fighter jets").
+_FILLER = re.compile(r"(?:\s+(?:[A-Z][\w'/-]*|[a-z][a-z-]*)){0,3}\s+$")
+_CASUALTY = re.compile(r"\s+(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:killed|injured|wounded|dead|hurt)\b")
+_ELLIPSIS_BEFORE = re.compile(r"(?:including|of\s+which|of\s+them|and|,)\s*$")
+_ELLIPSIS_AFTER = re.compile(r"\s+(?:over|in|near|above|across|from|on)\b")
 _STOP_AFTER = {"and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "were", "was", "are", "is",
                "have", "has", "had", "that", "which", "who", "the", "a", "an", "as", "than", "per", "percent"}
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|and)\s*$")
@@ -69,7 +72,7 @@ def _predicate(text: str, fig_start: int, fig_end: int, obj: str | None, predica
         between = text[p.end:fig_start] if p.end <= fig_start else text[fig_end:p.start]
         cost = len(between) + 60 * len(re.findall(r"[;:]|\s[-–—]\s|,\s+(?:while|but|whereas)\b", between))
         if p.start >= fig_end:
-            cost += 5          # a verb before the figure is a little more likely to govern it
+            cost += 2          # a verb before the figure is a little more likely to govern it
         if best_cost is None or cost < best_cost:
             best, best_cost = p.label, cost
     return best
@@ -118,10 +121,19 @@ def find_figures(text: str, mentions: dict[str, list[Mention]], dates: list[Date
                 unit, obj = "money", cur
             else:
                 obj = _object(text, end, objects, noncount)
+        inherited = None
+        if obj is None and unit == "count":
+            if _CASUALTY.match(after):
+                obj = "people"
+            elif out and (_ELLIPSIS_BEFORE.search(before) or _ELLIPSIS_AFTER.match(after)):
+                inherited = out[-1]          # "57 drones, including 23 over Samara": same object
+                obj = inherited.object
         if obj is None and unit == "count":
             continue
         if n.text.lower() == "one" and unit == "count" and not any(o.start >= end and o.start - end <= 30 and o.label == obj for o in objects):
             continue
         pred = _predicate(text, start, end, obj, mentions.get("predicate", []))
+        if inherited and pred is None:
+            pred = inherited.predicate
         out.append(Figure(start, end, text[start:end], value, low, high, qualifier, unit, obj, pred))
     return out

@@ -1,0 +1,81 @@
+"""newsclaims build and add-seed: reproducible bytes, atomic replacement, refusals."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from helpers import ROOT, cli
+from newsclaims.build import build
+from newsclaims.errors import NewsclaimsError
+from newsclaims.ingest import MAX_SEED_BYTES, add_seed, read_catalog
+
+
+def snapshot(root):
+    files = sorted(p for p in (root / "data").glob("*.csv")) + [root / "datapackage.json"]
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def test_build_reproduces_the_committed_package_byte_for_byte(repo):
+    before = snapshot(repo)
+    build(repo)
+    assert snapshot(repo) == before == snapshot(ROOT)
+
+
+def test_build_prints_rows_per_table(repo):
+    r = cli("build", "--root", str(repo))
+    assert r.returncode == 0, r.stderr
+    assert "claims" in r.stdout and "rows" in r.stdout
+
+
+def test_failed_build_leaves_the_previous_package(repo):
+    before = snapshot(repo)
+    (repo / "gazetteer" / "places.yaml").write_text("- {id: plc_x, name: X}\n")   # missing required keys
+    r = cli("build", "--root", str(repo))
+    assert r.returncode != 0 and "places.yaml" in r.stderr and "Traceback" not in r.stderr
+    assert snapshot(repo) == before
+    assert not list(repo.glob(".newsclaims-stage-*"))
+
+
+def _article(tmp_path, text="Kyiv said 40 drones were shot down overnight.\n", name="a.txt"):
+    p = tmp_path / name
+    p.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return p
+
+
+def test_add_seed_copies_and_catalogs_then_build_extracts_it(repo, tmp_path):
+    article = _article(tmp_path, "Drone attack on Kharkiv\n\nUkraine's air force said Russia launched 61 drones overnight.\n")
+    row = add_seed(repo, article, publisher="Test Wire", published_date="2025-11-20")
+    assert (repo / row["file"]).read_bytes() == article.read_bytes()
+    assert row["source_id"] in set(read_catalog(repo)["source_id"])
+    build(repo)
+    claims = (repo / "data" / "claims.csv").read_text()
+    assert row["source_id"] in claims and ",61," in claims
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty"),
+    (b"\x00\x01\x02binary", "binary"),
+    ("caf\xe9 latte".encode("latin-1"), "not valid UTF-8 at byte 3"),
+    ("Hi".encode("utf-16"), "UTF-16"),
+    (b"<html><body><p>Kyiv said.</p></body></html>", "HTML"),
+])
+def test_add_seed_refuses_bad_files_and_writes_nothing(repo, tmp_path, content, message):
+    before = {p.name: p.read_bytes() for p in (repo / "seeds").iterdir()}
+    r = cli("add-seed", str(_article(tmp_path, content)), "--root", str(repo))
+    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in (repo / "seeds").iterdir()} == before
+
+
+def test_add_seed_refuses_a_duplicate(repo):
+    seed = next((repo / "seeds").glob("000_*.txt"))
+    with pytest.raises(NewsclaimsError, match="already a seed"):
+        add_seed(repo, seed)
+
+
+def test_add_seed_refuses_an_oversized_file(repo, tmp_path):
+    big = _article(tmp_path, b"a" * (MAX_SEED_BYTES + 1))
+    with pytest.raises(NewsclaimsError, match="limit"):
+        add_seed(repo, big)
