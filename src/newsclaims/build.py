@@ -1,4 +1,4 @@
-"""``newsclaims build``: seeds (and curation) → ``data/*.csv`` + ``datapackage.json``, validated
+"""``newsclaims build``: seeds and curation → ``data/*.csv`` + ``datapackage.json``, validated
 in a staging directory and swapped in only when valid.
 """
 
@@ -11,6 +11,7 @@ from typing import Callable
 
 from filelock import FileLock, Timeout
 
+from . import curate
 from .errors import InvalidData, NewsclaimsError
 from .extract.article import Extraction, extract_article
 from .gazetteer import load_gazetteer
@@ -43,7 +44,12 @@ def build(root: Path, *, progress: Callable[[str], None] = lambda _: None) -> Bu
                               hint="Wait for it to finish (the lock is released when it exits).") from None
 
 
-def _build(root: Path, progress) -> BuildResult:
+def tables(root: Path, *, progress: Callable[[str], None] = lambda _: None, collect: bool = False):
+    """Every table of the package, in memory: extraction plus curation (nothing is written).
+
+    Returns ``(pkg, seeds, frames, problems)``; *problems* holds curation entries that match
+    nothing when ``collect`` is true (otherwise the first one is raised).
+    """
     pkg = load_package(root / "schemas")
     g = load_gazetteer(root)
     seeds = load_seeds(root)
@@ -52,21 +58,29 @@ def _build(root: Path, progress) -> BuildResult:
     new_actors = {}
     for x in extractions:
         new_actors.update(x.new_actors)
+    claims = [c for x in extractions for c in x.claims]
+    progress("applying curation")
+    curated = curate.apply(root, seeds, claims, collect=collect)
     rows = {
-        "sources": source_rows(root, seeds),
+        **curated.rows,
+        "sources": source_rows(root, seeds) + curated.rows["sources"],
         "actors": actor_rows(g, new_actors),
         "places": place_rows(g),
-        "claims": [c for x in extractions for c in x.claims],
+        "claims": claims,
         "excluded_spans": [{"source_id": x.source_id, "char_start": s.start, "char_end": s.end, "reason": s.reason,
                             "text": s.text} for x in extractions for s in x.excluded],
     }
-    frames = assemble(pkg, rows)
+    return pkg, seeds, assemble(pkg, rows), curated.problems
+
+
+def _build(root: Path, progress) -> BuildResult:
+    pkg, seeds, frames, _ = tables(root, progress=progress)
     stage = staging_dir(root)
     try:
         write_files(stage, frames, pkg, seeds)
         (stage / "seeds").symlink_to(root / "seeds", target_is_directory=True)
         progress("validating")
-        report = validate(stage, rows=True)
+        report = validate(stage, rows=True, curation=False)
         (stage / "seeds").unlink()
         if not report.valid:
             first = report.errors[0]

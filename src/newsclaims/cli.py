@@ -136,3 +136,25 @@ def add_seed(file: Path = typer.Argument(..., help="Plain-text UTF-8 article to 
     row = run(do_add, root.resolve(), file, title=title, publisher=publisher, url=url, published_date=published,
               published_precision=precision, retrieved_date=retrieved, language=language)
     out.print(f"added {row['file']} as {row['source_id']}; run `newsclaims build` to extract it")
+
+
+@app.command()
+def review(root: Path = typer.Option(Path("."), "--root", help="Repository root."),
+           format: Format = typer.Option(Format.text, "--format", "-f", help="text or json.")):
+    """List what curators still have to do; exit 1 when the worklist is not empty.
+
+    Unreviewed claims, automatic contradictions not yet judged, events without a date basis, and
+    curation entries that match nothing. Example: newsclaims review --format json
+    """
+    from .review import worklist
+    work = run(worklist, root.resolve())
+    if format is Format.json:
+        sys.stdout.write(json.dumps({**vars(work), "counts": work.counts()}, indent=1, default=str, ensure_ascii=False) + "\n")
+    else:
+        for name, items in vars(work).items():
+            out.print(f"[bold]{name.replace('_', ' ')}[/]: {len(items)}")
+            for item in items[:50]:
+                out.print(f"  {item if isinstance(item, str) else ' | '.join(str(v)[:80] for v in item.values() if v is not None)}",
+                          highlight=False)
+        out.print("[green]nothing left to review[/]" if work.empty else "[yellow]worklist not empty[/]")
+    raise typer.Exit(0 if work.empty else 1)

@@ -205,10 +205,22 @@ def _pandera_message(check: str, column: str | None, value: str | None, table: T
     return f"{value!r} fails {check} on {column}"
 
 
-def validate(path: Path, *, rows: bool = True) -> Report:
+def _check_curation(root: Path, report: Report) -> None:
+    """In a repository: every curation entry must still match a claim of the current extraction."""
+    from .build import tables   # the repository's own pipeline (a release has no curation/)
+    try:
+        _, _, _, problems = tables(root, collect=True)
+    except NewsclaimsError as exc:
+        problems = [exc]
+    for p in problems:
+        report.failures.append(Failure(None, p.line, None, p.field, "curation_matches", None, p.message, file=p.file))
+
+
+def validate(path: Path, *, rows: bool = True, curation: bool = True) -> Report:
     """Validate a data package directory (the repository or a release).
 
-    ``rows=False`` skips the slow frictionless row pass (pandera enforces the same constraints).
+    ``rows=False`` skips the slow frictionless row pass (pandera enforces the same constraints);
+    in a repository, ``curation=True`` also checks that every curation entry still matches.
     Raises :class:`NewsclaimsError` only when the descriptor itself cannot be read.
     """
     root, desc = _descriptor(path)
@@ -223,6 +235,8 @@ def validate(path: Path, *, rows: bool = True) -> Report:
             frame = _read_table(name, path_, schemas[name], report)
             if frame is not None:
                 frames[name] = frame
+    if curation and (root / "curation").is_dir() and (root / "seeds" / "catalog.csv").exists():
+        _check_curation(root, report)
     severities = {r["id"]: r["severity"] for r in desc.get("newsclaims", {}).get("rules", [])}
     tables = Tables(frames, schemas, root)
     for rule_id, fn in RULES.items():

@@ -8,8 +8,19 @@ from typing import Any
 
 import jsonschema
 import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from .errors import NewsclaimsError
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, except that dates stay text (JSON Schema checks them; code parses them)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, regexp) for tag, regexp in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
 def _decode(path: Path) -> str:
@@ -43,7 +54,7 @@ def read_yaml(path: Path) -> Any:
     """
     path = Path(path)
     try:
-        return yaml.safe_load(_decode(path))
+        return yaml.load(_decode(path), Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         raise _syntax_error(path, exc) from None
 
@@ -78,22 +89,29 @@ def _index(node: yaml.Node, path: tuple, lines: dict) -> None:
             lines[path + (key.value,)] = key.start_mark.line + 1
 
 
+def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
+    """A validator for one JSON Schema, resolving ``$ref`` to sibling ``*.schema.json`` files."""
+    resources = [(p.name, Resource.from_contents(json.loads(p.read_text(encoding="utf-8")), default_specification=DRAFT202012))
+                 for p in sorted(schema_path.parent.glob("*.schema.json"))]
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, registry=Registry().with_resources(resources))
+
+
 def read_checked(path: Path, json_schema_path: Path) -> Located:
     """Read a curation YAML file and check it against its JSON Schema; the first problem is raised
     as a one-line error naming file, line and field."""
     path = Path(path)
     text = _decode(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         raise _syntax_error(path, exc) from None
     lines: dict[tuple, int] = {}
     if node is not None:
         _index(node, (), lines)
     located = Located(path, data, lines)
-    schema = json.loads(Path(json_schema_path).read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _validator(Path(json_schema_path))
     errors = sorted(validator.iter_errors(data), key=lambda e: (located.line(*e.absolute_path) or 0, str(e.message)))
     if errors:
         err = errors[0]

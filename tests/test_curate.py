@@ -1,0 +1,180 @@
+"""Curation: review, corrections, events, relations, and curation surviving re-extraction."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import ROOT, cli
+from newsclaims import curate
+from newsclaims.build import build, tables
+from newsclaims.errors import NewsclaimsError
+from newsclaims.extract.article import extract_article
+from newsclaims.gazetteer import load_gazetteer
+from newsclaims.ingest import load_seeds
+from newsclaims.relations import automatic_relations, figures_agree
+from newsclaims.review import worklist
+from newsclaims.validate import validate
+
+
+def read(table, root=ROOT):
+    return pd.read_csv(root / "data" / f"{table}.csv", dtype=str, keep_default_na=False)
+
+
+def test_committed_worklist_is_empty():
+    r = cli("review")
+    assert r.returncode == 0, r.stdout
+    assert worklist(ROOT).empty
+
+
+def test_every_claim_is_reviewed_and_every_event_dated_with_a_basis():
+    claims, events = read("claims"), read("events")
+    assert set(claims["review_status"]) <= {"confirmed", "corrected", "rejected"}
+    assert (events["date_basis"] != "").all()
+    assert ((events["date_basis_claim_id"] != "") | (events["date_basis_source_id"] != "")).all()
+
+
+def test_required_events_exist():
+    events = read("events").set_index("event_id")
+    assert events.loc["evt_pow_exchange_agreement_2025_11_15", "date_start"] == "2025-11-15"
+    assert events.loc["evt_russian_air_attack_2025_11_16", ["date_start", "date_end"]].tolist() == ["2025-11-15", "2025-11-16"]
+    assert events.loc["evt_rafale_letter_of_intent_2025_11_17", "status"] == "announced"
+    assert events.loc["evt_us_28_point_plan_2025_11_18", "status"] == "planned"
+    for needed in ("evt_odesa_solar_plant_strike_2025_11_16", "evt_ukraine_air_defence_2025_11_16",
+                   "evt_russian_air_defence_2025_11_16", "evt_samara_refinery_strike_2025_11_16",
+                   "evt_donetsk_drone_depot_strike_2025_11_16"):
+        assert needed in events.index
+
+
+def _relations_between(relation, fragment_a, fragment_b=None, reference=None):
+    claims = read("claims").set_index("claim_id")
+    rel = read("claim_relations")
+    rel = rel[rel["relation"] == relation]
+    out = []
+    for r in rel.itertuples():
+        a = claims.loc[r.claim_id, "quote"]
+        b = claims.loc[r.target_claim_id, "quote"] if r.target_claim_id else ""
+        if fragment_a in a and (fragment_b is None or fragment_b in b) and (reference is None or r.target_source_id):
+            out.append(r)
+    return out
+
+
+@pytest.mark.parametrize("a,b", [
+    ("a total of 176 drones", "which included 176 drones"),
+    ("approximately 1,200", "1,200 Ukrainian captives"),
+    ("facilitated by Turkey and the United Arab Emirates", "mediated by Turkey and the United Arab Emirates"),
+    ("Istanbul in 2022", "protocols established in 2022"),
+    ("solar power plant was among", "including a solar power plant"),
+    ("New Year and Christmas", "New Year and Christmas"),
+])
+def test_corroborations_between_the_seeds(a, b):
+    assert _relations_between("corroborates", a, b)
+
+
+@pytest.mark.parametrize("fragment", ["December 3, 2023", "In a post on X", "deal to purchase 100"])
+def test_contradictions_with_reference_reports(fragment):
+    assert _relations_between("contradicts", fragment, reference=True)
+
+
+def test_correction_keeps_extracted_and_curated_values():
+    corr = read("claim_corrections")
+    row = corr[corr["field"] == "date_start"].iloc[0]
+    assert row["extracted_value"] == "" and row["curated_value"] == "2025-11-01"
+    assert row["curation_file"].startswith("curation/reviews/004_1c9674817af25e15.yaml:")
+    claim = read("claims").set_index("claim_id").loc[row["claim_id"]]
+    assert claim["review_status"] == "corrected" and claim["date_start"] == "2025-11-01"
+
+
+def test_curated_added_claim_points_at_the_seed():
+    claims = read("claims")
+    added = claims[claims["extraction_method"] == "curated"]
+    assert len(added) >= 1 and "thousands" in set(added["figure_text"])
+
+
+def test_curation_survives_a_changed_span(monkeypatch):
+    """An improved extractor that quotes only part of a sentence keeps its review attached."""
+    seeds = load_seeds(ROOT)
+    g = load_gazetteer(ROOT)
+    claims = [c for s in seeds for c in extract_article(s, g).claims]
+    target = next(c for c in claims if c.get("figure_text") == "139")
+    seed = next(s for s in seeds if s.source_id == target["source_id"])
+    cut = target["quote"].index("shot down")
+    target["char_start"] += cut
+    target["quote"] = seed.text[target["char_start"]:target["char_end"]]
+    target["claim_id"] = "clm_" + "f" * 16
+    curated = curate.apply(ROOT, seeds, claims)
+    assert target["review_status"] == "confirmed"
+    assert {"claim_id": target["claim_id"], "event_id": "evt_ukraine_air_defence_2025_11_16"} in curated.rows["claim_events"]
+
+
+def test_entry_matching_nothing_fails_with_file_and_line(repo):
+    review = repo / "curation" / "reviews" / "000_0ef0543dc155b7a5.yaml"
+    text = review.read_text()
+    review.write_text(text.replace('figure: "139"', 'figure: "138"'))
+    line = next(i for i, ln in enumerate(review.read_text().splitlines(), 1) if '"138"' in ln)
+    with pytest.raises(NewsclaimsError) as exc:
+        build(repo)
+    assert f"000_0ef0543dc155b7a5.yaml:{line}" in str(exc.value) and "matches no claim" in str(exc.value)
+    report = validate(repo, rows=False)
+    assert [(f.check, f.row) for f in report.errors] == [("curation_matches", line)]
+    r = cli("review", "--root", str(repo))
+    assert r.returncode == 1 and "matches no claim" in r.stdout
+
+
+def test_quote_not_in_seed_is_named(repo):
+    review = repo / "curation" / "reviews" / "004_1c9674817af25e15.yaml"
+    review.write_text(review.read_text().replace("Umerov reiterated that", "Umerov repeated that"))
+    r = cli("build", "--root", str(repo))
+    assert r.returncode == 2 and "is not in seeds/004" in r.stderr and "004_1c9674817af25e15.yaml:" in r.stderr
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda t: t.replace("action: confirm", "action: confrim", 1), "confrim"),
+    (lambda t: t.replace("    action: confirm\n", "    action: confirm\n    colour: red\n", 1), "unknown key"),
+    (lambda t: t.replace("claims:\n", "claims: [\n", 1), "YAML syntax error"),
+])
+def test_bad_review_yaml_names_file_and_line(repo, edit, message):
+    review = repo / "curation" / "reviews" / "000_0ef0543dc155b7a5.yaml"
+    review.write_text(edit(review.read_text()))
+    r = cli("build", "--root", str(repo))
+    assert r.returncode == 2 and message in r.stderr and "000_0ef0543dc155b7a5.yaml:" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_unjudged_automatic_contradiction_is_on_the_worklist(repo):
+    relations = repo / "curation" / "relations.yaml"
+    text = relations.read_text()
+    start = text.index("- claim: {seed: 000_0ef0543dc155b7a5, quote: \"potentially bringing home approximately 1,200\", figure: \"1,200\"}\n  relation: contradicts\n  target: {claim")
+    end = text.index("- claim:", start + 10)
+    relations.write_text(text[:start] + text[end:])
+    # the curated corroboration on the same pair still overrides; drop it too
+    text = relations.read_text()
+    start = text.index("- claim: {seed: 000_0ef0543dc155b7a5, quote: \"potentially bringing home approximately 1,200\", figure: \"1,200\"}\n  relation: corroborates")
+    end = text.index("- claim:", start + 10)
+    relations.write_text(text[:start] + text[end:])
+    work = worklist(repo)
+    assert len(work.unjudged_contradictions) == 1 and "dates_disjoint" in work.unjudged_contradictions[0]["basis"]
+    _, _, frames, _ = tables(repo)
+    auto = frames["claim_relations"][frames["claim_relations"]["method"] == "automatic"]
+    assert "corroborates" in set(auto["relation"])
+
+
+@pytest.mark.parametrize("a,b,agree", [
+    (("more_than", 450), ("exact", 458), True), (("more_than", 450), ("exact", 400), False),
+    (("exact", 176), ("exact", 176), True), (("exact", 176), ("exact", 177), False),
+    (("approximately", 1200), ("exact", 1150), True), (("up_to", 100), ("exact", 100), True),
+    (("more_than", 100), ("exact", 100), False), (("at_least", 100), ("exact", 100), True),
+])
+def test_qualifier_logic(a, b, agree):
+    assert figures_agree({"qualifier": a[0], "value": a[1]}, {"qualifier": b[0], "value": b[1]}) is agree
+
+
+def test_automatic_relations_need_different_sources_and_same_object():
+    base = {"claim_kind": "figure", "object": "drones", "predicate": "launched", "unit": "count", "qualifier": "exact"}
+    claims = [{**base, "claim_id": "clm_a", "source_id": "s1", "value": 10},
+              {**base, "claim_id": "clm_b", "source_id": "s2", "value": 12},
+              {**base, "claim_id": "clm_c", "source_id": "s2", "value": 10, "object": "missiles"},
+              {**base, "claim_id": "clm_d", "source_id": "s1", "value": 12}]
+    links = [{"claim_id": c["claim_id"], "event_id": "evt_x"} for c in claims]
+    rels = {(r["claim_id"], r["target_claim_id"], r["relation"]) for r in automatic_relations(claims, links)}
+    assert rels == {("clm_a", "clm_b", "contradicts"), ("clm_b", "clm_d", "corroborates")}
