@@ -158,3 +158,73 @@ def review(root: Path = typer.Option(Path("."), "--root", help="Repository root.
                           highlight=False)
         out.print("[green]nothing left to review[/]" if work.empty else "[yellow]worklist not empty[/]")
     raise typer.Exit(0 if work.empty else 1)
+
+
+@app.command("release")
+def release_cmd(version: Optional[str] = typer.Option(None, "--version", help="The version to cut, X.Y.Z."),
+                bump: Optional[str] = typer.Option(None, "--bump", help="'auto': the smallest version the changes allow."),
+                date: Optional[str] = typer.Option(None, "--date", help="Release date YYYY-MM-DD (default: today, UTC)."),
+                note: list[str] = typer.Option([], "--note", help="A curator note for the changelog (repeatable)."),
+                root: Path = typer.Option(Path("."), "--root", help="Repository root.")):
+    """Cut an immutable release into dist/newsclaims-X.Y.Z/ (CSV, Parquet, descriptor, SHA256SUMS, zip).
+
+    Refuses when validate or review fails, when the version exists, or when it understates the
+    changes since the previous release. Example: newsclaims release --bump auto --note "Fixed a date"
+    """
+    from datetime import date as _date
+    from .release import release
+    if bump not in (None, "auto"):
+        fail(NewsclaimsError(f"--bump takes only 'auto', not {bump!r}", field="--bump"))
+    day = None
+    if date:
+        try:
+            day = _date.fromisoformat(date)
+        except ValueError:
+            fail(NewsclaimsError(f"{date!r} is not a date YYYY-MM-DD", field="--date"))
+    with err.status("releasing…"):
+        result = run(release, root, version=version, bump_auto=bump == "auto", day=day, notes=note)
+    level = result.diff.level if result.previous else "initial"
+    out.print(f"released {result.version} ({level}{' since ' + result.previous if result.previous else ''}) "
+              f"in {result.directory}")
+
+
+@app.command("diff")
+def diff_cmd(a: str = typer.Argument(..., help="Old side: a version, a release directory, or '.' for the working tree."),
+             b: str = typer.Argument(".", help="New side (default: the working tree)."),
+             format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+             root: Path = typer.Option(Path("."), "--root", help="Repository root."),
+             examples: int = typer.Option(3, help="Example rows per table and kind.")):
+    """Show schema and data changes between two versions, and the version bump they need.
+
+    Example: newsclaims diff 1.0.0 .
+    """
+    from .diff import diff
+    from .release import resolve_package
+    d = run(lambda: diff(resolve_package(root.resolve(), a), resolve_package(root.resolve(), b)))
+    if format is Format.json:
+        sys.stdout.write(json.dumps(d.as_dict(examples), indent=1, ensure_ascii=False, default=str) + "\n")
+        return
+    out.print(f"change level: [bold]{d.level}[/]")
+    for c in d.changes:
+        out.print(f"  {c.level:5} {c.table or 'package'}: {c.kind} — {c.detail}", highlight=False)
+    for name, t in d.tables.items():
+        if t.added or t.removed or t.changed:
+            out.print(f"[bold]{name}[/]: +{len(t.added)} −{len(t.removed)} ~{len(t.changed)}")
+            for k in t.added[:examples]:
+                out.print(f"  + {k}", highlight=False)
+            for k in t.removed[:examples]:
+                out.print(f"  − {k}", highlight=False)
+            for k, cols in t.changed[:examples]:
+                out.print(f"  ~ {k}: " + "; ".join(f"{c}: {o!r} → {n!r}" for c, (o, n) in cols.items()), highlight=False)
+
+
+@app.command("verify-release")
+def verify_release(version: str = typer.Argument(..., help="A version in releases/index.json."),
+                   root: Path = typer.Option(Path("."), "--root", help="Repository root.")):
+    """Rebuild a published release from this checkout and check its bytes against the index.
+
+    Used by the release workflow on a vX.Y.Z tag. Example: newsclaims verify-release 1.0.0
+    """
+    from .release import rebuild_release
+    target = run(rebuild_release, root, version)
+    out.print(f"rebuilt {version} in {target}: every file matches releases/index.json")

@@ -51,7 +51,6 @@ def _check_unique(located, kind: str) -> dict[str, dict]:
     return out
 
 
-@functools.lru_cache(maxsize=4)
 def load_gazetteer(root: Path) -> Gazetteer:
     """Read and check ``gazetteer/*.yaml`` against ``schemas/curation/*.schema.json``.
 
@@ -61,11 +60,21 @@ def load_gazetteer(root: Path) -> Gazetteer:
     """
     root = Path(root)
     digest = hashlib.sha256()
+    for name in FILES:
+        try:
+            digest.update((root / "gazetteer" / f"{name}.yaml").read_bytes())
+        except OSError as exc:
+            raise NewsclaimsError(f"cannot read: {exc.strerror}", file=root / "gazetteer" / f"{name}.yaml") from None
+    return _load(root, digest.hexdigest())
+
+
+@functools.lru_cache(maxsize=8)
+def _load(root: Path, digest: str) -> Gazetteer:
+    """Parsed once per content (the digest is part of the cache key, so edits are always seen)."""
     located = {}
     for name in FILES:
         path = root / "gazetteer" / f"{name}.yaml"
         located[name] = read_checked(path, root / "schemas" / "curation" / f"{name}.schema.json")
-        digest.update(path.read_bytes())
     for reason, pats in located["lexicon"].data["furniture"].items():
         for i, p in enumerate(pats):
             try:
@@ -76,4 +85,4 @@ def load_gazetteer(root: Path) -> Gazetteer:
     places = _check_unique(located["places"], "place")
     if not actors:
         raise NewsclaimsError("no actors", file=located["actors"].path)
-    return Gazetteer(actors=actors, places=places, lexicon=located["lexicon"].data, digest=digest.hexdigest())
+    return Gazetteer(actors=actors, places=places, lexicon=located["lexicon"].data, digest=digest)

@@ -109,7 +109,6 @@ def _expand(fields: list[dict], vocabularies: dict, path: Path) -> list[dict]:
     return out
 
 
-@functools.lru_cache(maxsize=8)
 def load_package(schemas_dir: Path) -> Package:
     """Read ``schemas/``: package metadata, every table, the seed catalog and the rules.
 
@@ -120,6 +119,13 @@ def load_package(schemas_dir: Path) -> Package:
     ['exact', 'approximately', 'more_than']
     """
     schemas_dir = Path(schemas_dir)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(schemas_dir.glob("*.yaml")))
+    return _load(schemas_dir, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(schemas_dir: Path, stamp: tuple) -> Package:
+    """Parsed once per state of the folder (file names, sizes and modification times)."""
     metadata = read_yaml(schemas_dir / "package.yaml")
     vocabularies = read_yaml(schemas_dir / "vocabularies.yaml")
     tables = {}

@@ -23,6 +23,12 @@ from .errors import NewsclaimsError
 from .rules import RULES, Failure, Tables
 from .schema import Table
 
+def _arrow_dtypes():
+    import pyarrow as pa
+    return {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+            pa.bool_(): pd.BooleanDtype()}
+
+
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 
 
@@ -133,9 +139,10 @@ def _check_descriptor(root: Path, desc: dict, report: Report) -> dict[str, Path]
             add(Failure(name, None, None, "path", "file_exists", rel, f"{rel} is missing", file=rel))
             continue
         data = full.read_bytes()
-        if "bytes" in res and res["bytes"] != len(data):
+        size = res.get("bytes", res.get("newsclaims:bytes"))
+        if size is not None and size != len(data):
             add(Failure(name, None, None, "bytes", "file_bytes", str(len(data)),
-                        f"{rel} has {len(data)} bytes, the descriptor says {res['bytes']}", file=rel))
+                        f"{rel} has {len(data)} bytes, the descriptor says {size}", file=rel))
         if "hash" in res:
             algo, _, expected = str(res["hash"]).rpartition(":")
             actual = hashlib.new(algo or "md5", data).hexdigest()
@@ -196,6 +203,38 @@ def _read_table(name: str, path: Path, table: Table, report: Report) -> pd.DataF
     return frame
 
 
+def _check_parquet(name: str, path: Path, table: Table, report: Report) -> None:
+    """A Parquet resource: readable, with the Arrow schema derived from the table's schema, and its
+    rows passing the same pandera schema as the CSV."""
+    import pyarrow.parquet as pq
+    rel = f"data/{path.name}"
+    try:
+        arrow = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        report.failures.append(Failure(name, None, None, None, "readable", None,
+                                       f"not a readable Parquet file ({type(exc).__name__}: {str(exc)[:120]})", file=rel))
+        return
+    expected = table.arrow_schema()
+    if [(f.name, f.type) for f in arrow.schema] != [(f.name, f.type) for f in expected]:
+        report.failures.append(Failure(name, None, None, None, "parquet_schema", None,
+                                       "the Parquet schema differs from the one derived from schemas/", file=rel))
+        return
+    frame = arrow.to_pandas(types_mapper=_arrow_dtypes().get)
+    for f in table.fields:
+        if f["type"] == "date":
+            frame[f["name"]] = pd.to_datetime(frame[f["name"]]).astype("datetime64[s]")
+        elif f.get("categories") and f["type"] == "string":
+            frame[f["name"]] = frame[f["name"]].astype("string")
+    try:
+        pandera_schema(table).validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        for rec in exc.failure_cases.head(100).to_dict("records"):
+            report.failures.append(Failure(name, None, None, rec.get("column") if isinstance(rec.get("column"), str) else None,
+                                           str(rec.get("check")), str(rec.get("failure_case")),
+                                           f"Parquet row fails {rec.get('check')}", file=rel))
+    report.rows[name] = len(frame)
+
+
 def _pandera_message(check: str, column: str | None, value: str | None, table: Table) -> str:
     if check == "not_nullable":
         return f"{column} is required"
@@ -235,6 +274,8 @@ def validate(path: Path, *, rows: bool = True, curation: bool = True) -> Report:
             frame = _read_table(name, path_, schemas[name], report)
             if frame is not None:
                 frames[name] = frame
+        elif path_.suffix == ".parquet":
+            _check_parquet(name, path_, schemas[name], report)
     if curation and (root / "curation").is_dir() and (root / "seeds" / "catalog.csv").exists():
         _check_curation(root, report)
     severities = {r["id"]: r["severity"] for r in desc.get("newsclaims", {}).get("rules", [])}

@@ -1,0 +1,353 @@
+"""``newsclaims release``: an immutable, verifiable, versioned release in ``dist/newsclaims-X.Y.Z/``.
+
+A release holds every table as CSV and as Parquet (written from the explicit Arrow schema derived
+from ``schemas/``, zstd, fixed level and row-group size, sorted by primary key), the seeds it
+points into, its descriptor, README, changelog entry, ``SHA256SUMS`` and one zip of it all. The
+committed ``releases/index.json`` records every file's size and sha256 and a content hash of each
+table; the loader trusts that index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import csvio
+from .diff import Diff, LEVELS, TableDiff, bump, changelog_entry, diff, level_of
+from .errors import InvalidData, NewsclaimsError
+from .ingest import atomic_write
+from .schema import Table
+from .tables import descriptor_bytes
+from .validate import SEMVER, table_from_resource, validate
+
+INDEX = Path("releases/index.json")
+DIST = Path("dist")
+# frictionless cannot count the bytes of a Parquet resource (it reports "None" and fails the
+# package), so their size is recorded under this key instead of "bytes"; newsclaims checks both.
+PARQUET_BYTES = "newsclaims:bytes"
+PARQUET = {"compression": "zstd", "compression_level": 9, "row_group_size": 65536}
+
+
+_PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
+                 pa.string(): pd.StringDtype()}
+
+
+def _arrow_array(series: pd.Series, field: pa.Field) -> pa.Array:
+    values = [None if pd.isna(v) else v for v in series.astype(object)]
+    if pa.types.is_dictionary(field.type):
+        return pa.array([None if v is None else str(v) for v in values], pa.string()).dictionary_encode()
+    if pa.types.is_date32(field.type):
+        return pa.array([None if v is None else pd.Timestamp(v).date() for v in values], pa.date32())
+    return pa.array(values, field.type)
+
+
+def parquet_bytes(df: pd.DataFrame, table: Table) -> bytes:
+    """The table as Parquet bytes, deterministic for the same rows and pyarrow version.
+
+    >>> from newsclaims.schema import Table
+    >>> t = Table("t", "T", "", [{"name": "id", "type": "string"}], ["id"])
+    >>> parquet_bytes(pd.DataFrame({"id": ["b", "a"]}), t)[:4]
+    b'PAR1'
+    """
+    df = csvio.sort_rows(df, table)
+    schema = table.arrow_schema()
+    arrow = pa.Table.from_arrays([_arrow_array(df[f.name], f) for f in schema], schema=schema)
+    # pandas metadata lets readers that go through pandas (frictionless among them) restore
+    # nullable integers instead of floats with NaN; the column types stay the explicit ones.
+    meta = pa.Table.from_pandas(arrow.to_pandas(types_mapper=_PANDAS_TYPES.get), preserve_index=False).schema.metadata
+    arrow = arrow.replace_schema_metadata({b"pandas": meta[b"pandas"]})
+    buf = io.BytesIO()
+    pq.write_table(arrow, buf, **PARQUET, use_dictionary=True, write_statistics=True)
+    return buf.getvalue()
+
+
+def content_hash(df: pd.DataFrame, table: Table) -> str:
+    """sha256 of the rows sorted by primary key, one canonical JSON array of cell texts per line;
+    independent of CSV quoting, Parquet encoding and library versions."""
+    df = csvio.sort_rows(df, table)
+    types = [table.field(c)["type"] for c in table.columns]
+    h = hashlib.sha256()
+    for row in df.itertuples(index=False, name=None):
+        cells = [csvio._cell(v, t) or None for v, t in zip(row, types)]
+        h.update((json.dumps(cells, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
+    return h.hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_index(root: Path) -> dict:
+    path = root / INDEX
+    if not path.exists():
+        return {"name": "newsclaims", "releases": []}
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise NewsclaimsError(f"not valid JSON (line {exc.lineno}): {exc.msg}", file=path,
+                              hint="Restore it from git: the index is never edited by hand.") from None
+    if not isinstance(index.get("releases"), list):
+        raise NewsclaimsError("no releases list", file=path, hint="Restore it from git.")
+    return index
+
+
+def _typed_tables(root: Path, desc: dict) -> dict[str, tuple[pd.DataFrame, Table]]:
+    out = {}
+    for res in desc["resources"]:
+        table = table_from_resource(res)
+        frame, problems = csvio.coerce(csvio.read_csv_text(root / res["path"]), table)
+        if problems:
+            raise InvalidData(problems[0].message, file=res["path"], line=problems[0].row + 1, field=problems[0].column)
+        out[res["name"]] = (frame, table)
+    return out
+
+
+def _zip(directory: Path, target: Path, day: date) -> None:
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{directory.name}/{path.relative_to(directory).as_posix()}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes(), compresslevel=9)
+
+
+@dataclass
+class ReleaseResult:
+    version: str
+    directory: Path
+    diff: Diff
+    previous: str | None
+
+
+def previous_release(root: Path, index: dict) -> tuple[str | None, Path | None]:
+    """The latest published version and its local directory (``dist/`` or the loader's cache)."""
+    if not index["releases"]:
+        return None, None
+    latest = max(index["releases"], key=lambda r: tuple(int(x) for x in r["version"].split(".")))["version"]
+    local = root / DIST / f"newsclaims-{latest}"
+    if local.is_dir():
+        return latest, local
+    try:
+        from .load import cached_release_dir
+        return latest, cached_release_dir(root, latest)
+    except NewsclaimsError as exc:
+        raise NewsclaimsError(f"the previous release {latest} is not in dist/ and could not be fetched ({exc.message})",
+                              hint=f"Run `newsclaims fetch {latest} dist/newsclaims-{latest}` first.") from None
+
+
+def recover(root: Path, index: dict) -> None:
+    """Remove release directories that never got their index entry (an interrupted release)."""
+    published = {r["version"] for r in index["releases"]}
+    dist = root / DIST
+    if not dist.is_dir():
+        return
+    for path in dist.iterdir():
+        if path.name.startswith(".newsclaims-release-"):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.is_dir() and path.name.startswith("newsclaims-") and path.name[11:] not in published:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def release(root: Path, *, version: str | None = None, bump_auto: bool = False, day: date | None = None,
+            notes: list[str] | None = None, require_review: bool = True) -> ReleaseResult:
+    """Cut a release of the repository's package (see module docstring)."""
+    from .build import lock
+    from filelock import Timeout
+    root = Path(root).resolve()
+    try:
+        with lock(root, "release"):
+            return _release(root, version, bump_auto, day or datetime.now(timezone.utc).date(), notes or [], require_review)
+    except Timeout:
+        raise NewsclaimsError("another build or release is running in this repository", file=root / ".newsclaims.lock",
+                              hint="Wait for it to finish (the lock is released when it exits).") from None
+
+
+def _release(root: Path, version: str | None, bump_auto: bool, day: date, notes: list[str], require_review: bool) -> ReleaseResult:
+    if (version is None) == (not bump_auto):
+        raise NewsclaimsError("give either --version X.Y.Z or --bump auto", field="--version")
+    if version is not None and not SEMVER.match(version):
+        raise NewsclaimsError(f"{version!r} is not a semantic version X.Y.Z", field="--version")
+    index = read_index(root)
+    recover(root, index)
+    if version and any(r["version"] == version for r in index["releases"]):
+        raise NewsclaimsError(f"version {version} is already released; releases are immutable", file=root / INDEX,
+                              hint="Choose a new version (or --bump auto).")
+    report = validate(root, rows=True)
+    if not report.valid:
+        first = report.errors[0]
+        raise InvalidData(f"the package is invalid ({len(report.errors)} error(s)); first: {first.message}",
+                          file=first.file, hint="Run `newsclaims validate` and fix it before releasing.")
+    if require_review:
+        from .review import worklist
+        work = worklist(root)
+        if not work.empty:
+            raise InvalidData(f"the review worklist is not empty ({work.counts()})", file=root / "curation",
+                              hint="Run `newsclaims review` and finish the curation before releasing.")
+    previous, previous_dir = previous_release(root, index)
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    if previous_dir is not None:
+        d = diff(previous_dir, root)
+    else:
+        d = Diff([], {r["name"]: TableDiff() for r in desc["resources"]})
+    needed = d.level if previous else "major"
+    if previous and needed == "none":
+        raise NewsclaimsError(f"nothing changed since {previous}", hint="There is nothing to release.")
+    if bump_auto:
+        version = bump(previous, needed) if previous else "1.0.0"
+    elif previous:
+        step = level_of(previous, version)
+        if step == "none":
+            raise NewsclaimsError(f"{version} is not greater than the latest release {previous}", field="--version")
+        if LEVELS.index(step) < LEVELS.index(needed):
+            reasons = "; ".join(f"{c.table or 'package'}: {c.kind} ({c.detail})" for c in d.changes if c.level == needed)[:400]
+            raise NewsclaimsError(f"{version} is a {step} step from {previous} but the changes need a {needed} one: {reasons}",
+                                  field="--version", hint=f"Use {bump(previous, needed)} or --bump auto.")
+    target = root / DIST / f"newsclaims-{version}"
+    if target.exists():
+        raise NewsclaimsError(f"{target.relative_to(root)} exists already; releases are immutable", file=target)
+    (root / DIST).mkdir(exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".newsclaims-release-", dir=root / DIST)) / f"newsclaims-{version}"
+    try:
+        section = changelog_entry(version, day.isoformat(), d, notes)
+        entry = _write_release(root, stage, desc, version, day, section, d.level if previous else "initial", previous)
+        check = validate(stage, rows=True, curation=False)
+        if not check.valid:
+            raise InvalidData(f"the release does not validate: {check.errors[0].message}", file=check.errors[0].file)
+        os.replace(stage, target)
+        index["releases"].append(entry)
+        index["releases"].sort(key=lambda r: tuple(int(x) for x in r["version"].split(".")))
+        atomic_write(root / INDEX, (json.dumps(index, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        _prepend_changelog(root, entry["changelog"])
+    finally:
+        shutil.rmtree(stage.parent, ignore_errors=True)
+    return ReleaseResult(version, target, d, previous)
+
+
+def _prepend_changelog(root: Path, section: str) -> None:
+    """Put the release's section above the earlier ones; an ``## Unreleased`` section's items
+    are carried into it (they describe this release)."""
+    path = root / "CHANGELOG.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n"
+    head, _, rest = text.partition("\n## ")
+    sections = ["## " + s for s in rest.split("\n## ")] if rest else []
+    if sections and sections[0].startswith("## Unreleased"):
+        items = sections.pop(0).split("\n", 1)[1].strip()
+        if items:
+            section = section.rstrip("\n") + "\n\nAlso in this release:\n\n" + items + "\n"
+    parts = [head.rstrip("\n"), section.rstrip("\n")] + [s.rstrip("\n") for s in sections]
+    atomic_write(path, ("\n\n".join(parts) + "\n").encode("utf-8"))
+
+
+def _write_release(root: Path, stage: Path, desc: dict, version: str, day: date, section: str, level: str,
+                   previous: str | None) -> dict:
+    (stage / "data").mkdir(parents=True)
+    typed = _typed_tables(root, desc)
+    resources, tables = [], {}
+    for res in desc["resources"]:
+        frame, table = typed[res["name"]]
+        csv_bytes = (root / res["path"]).read_bytes()
+        pq_bytes = parquet_bytes(frame, table)
+        (stage / res["path"]).write_bytes(csv_bytes)
+        pq_path = f"data/{res['name']}.parquet"
+        (stage / pq_path).write_bytes(pq_bytes)
+        resources.append(res)
+        schema = json.loads(json.dumps(res["schema"]))
+        for fk in schema.get("foreignKeys", []):
+            fk["reference"]["resource"] = f"{fk['reference']['resource']}_parquet"
+        resources.append({**{k: v for k, v in res.items() if k not in ("path", "format", "mediatype", "encoding", "bytes")},
+                          "name": f"{res['name']}_parquet", "path": pq_path, "format": "parquet",
+                          "mediatype": "application/vnd.apache.parquet", PARQUET_BYTES: len(pq_bytes),
+                          "hash": "sha256:" + hashlib.sha256(pq_bytes).hexdigest(), "schema": schema})
+        tables[res["name"]] = {"rows": len(frame), "content_sha256": content_hash(frame, table)}
+    seeds = sorted({s["path"] for s in desc.get("sources", [])} | {"seeds/catalog.csv"})
+    for rel in seeds:
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / rel, stage / rel)
+    created = f"{day.isoformat()}T00:00:00Z"
+    new_desc = {**desc, "version": version, "created": created, "resources": resources}
+    new_desc["id"] = f"newsclaims-{version}"
+    (stage / "datapackage.json").write_bytes(descriptor_bytes(new_desc))
+    shutil.copyfile(root / "README.md", stage / "README.md")
+    for extra in ("LICENSE", "CITATION.cff", "docs/codebook.md"):
+        if (root / extra).exists():
+            (stage / extra).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / extra, stage / extra)
+    (stage / "CHANGELOG.md").write_text(f"# newsclaims {version}\n\n{section}", encoding="utf-8")
+    files = sorted(p for p in stage.rglob("*") if p.is_file())
+    sums = "".join(f"{sha256_file(p)}  {p.relative_to(stage).as_posix()}\n" for p in files)
+    (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    zip_path = stage / f"newsclaims-{version}.zip"
+    _zip(stage, zip_path, day)
+    listed = sorted(p for p in stage.rglob("*") if p.is_file())
+    return {"version": version, "date": day.isoformat(), "created": created, "previous": previous,
+            "level": level,
+            "files": [{"path": p.relative_to(stage).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+                      for p in listed],
+            "tables": tables, "changelog": section}
+
+
+def resolve_package(root: Path, spec: str) -> Path:
+    """A package directory for *spec*: a path (directory or zip), '.' for the working tree, or a
+    version (``dist/newsclaims-X.Y.Z`` or the loader's cache)."""
+    path = Path(spec)
+    if spec == ".":
+        return root
+    if path.is_dir():
+        return path
+    if path.suffix == ".zip" and path.is_file():
+        from .load import extract_zip
+        return extract_zip(path)
+    if SEMVER.match(spec):
+        local = root / DIST / f"newsclaims-{spec}"
+        if local.is_dir():
+            return local
+        from .load import cached_release_dir
+        return cached_release_dir(root, spec)
+    raise NewsclaimsError(f"{spec!r} is neither a directory, a zip nor a version X.Y.Z", hint="See `newsclaims diff --help`.")
+
+
+def rebuild_release(root: Path, version: str) -> Path:
+    """Rebuild a published version from the repository and check every file against its index
+    entry (what the release workflow does on a tag); the rebuilt directory lands in ``dist/``."""
+    root = Path(root).resolve()
+    index = read_index(root)
+    entry = next((r for r in index["releases"] if r["version"] == version), None)
+    if entry is None:
+        known = ", ".join(r["version"] for r in index["releases"]) or "none"
+        raise NewsclaimsError(f"version {version} is not in the release index (known: {known})", file=root / INDEX)
+    target = root / DIST / f"newsclaims-{version}"
+    if target.exists():
+        raise NewsclaimsError(f"{target} exists already", file=target, hint="Remove it to rebuild.")
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    (root / DIST).mkdir(exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".newsclaims-release-", dir=root / DIST)) / f"newsclaims-{version}"
+    try:
+        rebuilt = _write_release(root, stage, desc, version, date.fromisoformat(entry["date"]), entry["changelog"],
+                                 entry["level"], entry["previous"])
+        expected = {f["path"]: f["sha256"] for f in entry["files"]}
+        actual = {f["path"]: f["sha256"] for f in rebuilt["files"]}
+        if expected != actual:
+            bad = sorted(p for p in set(expected) | set(actual) if expected.get(p) != actual.get(p))
+            raise InvalidData(f"the rebuilt release differs from the published one in {', '.join(bad[:5])}",
+                              file=root / INDEX, hint="Build the release from the commit that recorded it.")
+        os.replace(stage, target)
+    finally:
+        shutil.rmtree(stage.parent, ignore_errors=True)
+    return target
