@@ -7,3 +7,7 @@ The modules follow the pipeline in order: ``ingest`` (seed files and their catal
 """
 
 __version__ = "0.1.0"
+
+from .load import Dataset, load  # noqa: E402  (the public entry point: newsclaims.load)
+
+__all__ = ["Dataset", "load", "__version__"]

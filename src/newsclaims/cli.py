@@ -228,3 +228,25 @@ def verify_release(version: str = typer.Argument(..., help="A version in release
     from .release import rebuild_release
     target = run(rebuild_release, root, version)
     out.print(f"rebuilt {version} in {target}: every file matches releases/index.json")
+
+
+@app.command("fetch")
+def fetch_cmd(version: str = typer.Argument(..., help='A published version, or "latest".'),
+              dest: Optional[Path] = typer.Argument(None, help="Folder to create (default: newsclaims-VERSION)."),
+              base_url: Optional[str] = typer.Option(None, "--base-url", help="Where the release files are served ({version} is filled in)."),
+              index: Optional[Path] = typer.Option(None, "--index", help="Release index to trust (default: the repository's)."),
+              timeout: float = typer.Option(30.0, help="Seconds to wait for the server before retrying.")):
+    """Download a whole release into a folder, verified file by file against the release index.
+
+    Example: newsclaims fetch 1.0.0 data/newsclaims-1.0.0
+    """
+    from rich.progress import Progress
+    from .load import fetch
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task(f"fetching {version}", total=None)
+
+        def step(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"verifying {name}" if done else f"downloading {name}")
+        target = run(fetch, version, dest or Path(f"newsclaims-{version}"), base_url=base_url, index=index,
+                     timeout=timeout, progress=step)
+    out.print(f"fetched and verified {version} into {target}")

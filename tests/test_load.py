@@ -1,0 +1,196 @@
+"""newsclaims.load and newsclaims fetch against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import cli
+from newsclaims import load
+from newsclaims.errors import NewsclaimsError
+from newsclaims.load import fetch, extract_zip
+from test_release import DAY, fresh_repo
+from newsclaims.release import release
+
+TIMEOUT = 0.5
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """Serves release assets from a flat folder; the first path segment picks a behaviour:
+    ok, tamper, notfound, error, truncate, slow."""
+
+    assets: Path = Path()
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        mode, _, name = self.path.lstrip("/").partition("/")
+        path = self.assets / name
+        if mode == "notfound" or not path.is_file():
+            return self.send_error(404)
+        if mode == "error":
+            return self.send_error(500)
+        body = path.read_bytes()
+        if mode == "slow":
+            time.sleep(TIMEOUT * 4)
+        if mode == "tamper" and name.endswith(".parquet"):
+            body = body[:-10] + b"0123456789"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body[: len(body) // 2] if mode == "truncate" and name.endswith(".parquet") else body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("served")
+    repo = fresh_repo(base / "repo")
+    release(repo, version="1.0.0", day=DAY)
+    rel = repo / "dist" / "newsclaims-1.0.0"
+    assets = base / "assets"
+    assets.mkdir()
+    for p in rel.rglob("*"):
+        if p.is_file() and p.parent.name != "seeds":
+            shutil.copyfile(p, assets / p.name)
+    handler = type("H", (Handler,), {"assets": assets})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{httpd.server_address[1]}", "index": repo / "releases" / "index.json",
+           "release": rel}
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def remote(server, mode, cache, **kw):
+    return load("1.0.0", base_url=f"{server['url']}/{mode}/", cache_dir=cache, index=server["index"], timeout=TIMEOUT, **kw)
+
+
+def test_happy_path_typed_frames_equal_the_local_release(server, tmp_path):
+    ds = remote(server, "ok", tmp_path)
+    local = load(server["release"])
+    assert ds.version == "1.0.0" and ds.descriptor["version"] == "1.0.0"
+    for name in local.tables:
+        pd.testing.assert_frame_equal(ds.frames[name], local.frames[name])
+    assert str(ds.claims["char_start"].dtype) == "Int64"
+    assert list(ds.claims["attribution_type"].cat.categories) == ["direct_quote", "indirect", "according_to", "unattributed"]
+    assert str(ds.events["date_start"].dtype) == "datetime64[s]"
+
+
+def test_csv_and_parquet_give_equal_frames(server, tmp_path):
+    a = remote(server, "ok", tmp_path / "a", format="parquet")
+    b = remote(server, "ok", tmp_path / "b", format="csv")
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.frames[name], b.frames[name], check_exact=True)
+
+
+def test_cache_hit_needs_no_server(server, tmp_path):
+    remote(server, "ok", tmp_path)
+    ds = load("1.0.0", base_url="http://127.0.0.1:9/", cache_dir=tmp_path, index=server["index"], timeout=TIMEOUT)
+    assert len(ds.claims) > 0
+
+
+def test_uncached_version_without_network_says_so(server, tmp_path):
+    with pytest.raises(NewsclaimsError, match="no connection") as exc:
+        load("1.0.0", base_url="http://127.0.0.1:9/", cache_dir=tmp_path, index=server["index"], timeout=TIMEOUT)
+    assert "newsclaims fetch" in str(exc.value)
+
+
+def test_tampered_download_is_refused_and_removed(server, tmp_path):
+    with pytest.raises(NewsclaimsError, match="sha256 mismatch") as exc:
+        remote(server, "tamper", tmp_path, tables=["claims"])
+    message = str(exc.value)
+    assert "claims.parquet" in message and message.count("expected") == 1
+    assert not (tmp_path / "1.0.0" / "data" / "claims.parquet").exists()
+
+
+def test_tampered_cached_file_is_detected_and_replaced(server, tmp_path):
+    remote(server, "ok", tmp_path, tables=["claims"])
+    cached = tmp_path / "1.0.0" / "data" / "claims.parquet"
+    good = cached.read_bytes()
+    cached.write_bytes(good[:-1] + b"X")
+    ds = remote(server, "ok", tmp_path, tables=["claims"])
+    assert cached.read_bytes() == good and len(ds.claims) > 0
+
+
+@pytest.mark.parametrize("mode,message", [("notfound", "HTTP 404"), ("error", "HTTP 500")])
+def test_http_errors(server, tmp_path, mode, message):
+    with pytest.raises(NewsclaimsError, match=message):
+        remote(server, mode, tmp_path)
+
+
+def test_truncated_body(server, tmp_path):
+    with pytest.raises(NewsclaimsError, match="claims.parquet|sha256 mismatch|failed"):
+        remote(server, "truncate", tmp_path, tables=["claims"])
+    assert not (tmp_path / "1.0.0" / "data" / "claims.parquet").exists()
+
+
+def test_stalled_server_gives_up_in_bounded_time(server, tmp_path):
+    start = time.monotonic()
+    with pytest.raises(NewsclaimsError, match="stalled"):
+        remote(server, "slow", tmp_path)
+    assert time.monotonic() - start < 60
+
+
+def test_unknown_version_lists_known_ones(server, tmp_path):
+    with pytest.raises(NewsclaimsError, match="known versions: 1.0.0"):
+        load("9.9.9", cache_dir=tmp_path, index=server["index"])
+
+
+def test_fetch_command_downloads_and_verifies(server, tmp_path):
+    dest = tmp_path / "got"
+    r = cli("fetch", "1.0.0", str(dest), "--base-url", f"{server['url']}/ok/", "--index", str(server["index"]))
+    assert r.returncode == 0, r.stderr
+    assert (dest / "datapackage.json").exists() and (dest / "data" / "claims.parquet").exists()
+    assert load(dest).version == "1.0.0"
+    again = cli("fetch", "1.0.0", str(dest), "--base-url", f"{server['url']}/ok/", "--index", str(server["index"]))
+    assert again.returncode == 2 and "not empty" in again.stderr
+
+
+def test_load_from_zip_and_repository(server):
+    zipped = load(server["release"] / "newsclaims-1.0.0.zip")
+    assert zipped.version == "1.0.0"
+    repo = load(Path(__file__).resolve().parents[1], tables=["events"])
+    assert set(repo.tables) == {"events"}
+
+
+def test_joins(server):
+    ds = load(server["release"])
+    joined = ds.claims_with_sources()
+    assert len(joined) == len(ds.claims) and {"speaker_name", "source_title"} <= set(joined.columns)
+    ev = ds.events_with_claims()
+    assert set(ev["event_id"]) == set(ds.events["event_id"])
+
+
+def readme_examples() -> dict[str, str]:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    out = {}
+    for block in text.split("<!-- example: ")[1:]:
+        name, _, rest = block.partition(" -->")
+        out[name] = rest.split("```python\n", 1)[1].split("```", 1)[0]
+    return out
+
+
+@pytest.mark.parametrize("name", ["newsclaims", "pandas", "duckdb", "polars"])
+def test_readme_loading_examples_run(server, tmp_path, name):
+    import os
+    import subprocess
+    import sys
+    code = readme_examples()[name]
+    shutil.copytree(server["release"], tmp_path / "newsclaims-1.0.0")
+    env = {**os.environ, "NEWSCLAIMS_BASE_URL": f"{server['url']}/ok/", "NEWSCLAIMS_INDEX": str(server["index"]),
+           "NEWSCLAIMS_CACHE": str(tmp_path / "cache")}
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip()
