@@ -32,12 +32,29 @@ def lock(root: Path, what: str) -> FileLock:
     return FileLock(str(root / ".newsclaims.lock"), timeout=0, blocking=False)
 
 
+def recover_repository(root: Path) -> None:
+    """Finish or undo what an interrupted build or release left behind (when no other build or
+    release is running). Every command that reads the repository calls this first."""
+    from . import release
+    root = Path(root).resolve()
+    if not (root / "seeds" / "catalog.csv").exists():
+        return      # not a repository (a release directory, say): nothing to recover
+    try:
+        with lock(root, "recover"):
+            recover(root)
+            release.recover(root)
+    except Timeout:
+        pass        # someone is building or releasing right now; they recover on their own
+
+
 def build(root: Path, *, progress: Callable[[str], None] = lambda _: None) -> BuildResult:
     """Rebuild the package from ``seeds/`` (and curation) and swap it in when it validates."""
     root = Path(root).resolve()
     try:
         with lock(root, "build"):
             recover(root)
+            from . import release
+            release.recover(root)
             return _build(root, progress)
     except Timeout:
         raise NewsclaimsError("another build or release is running in this repository", file=root / ".newsclaims.lock",

@@ -10,7 +10,6 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table as RichTable
 
 from . import __version__
 from .errors import NewsclaimsError
@@ -73,17 +72,21 @@ def _print_report(report, fmt: Format) -> None:
             msg = f"{f.table or ''} {f.key or ''} {f.column or ''}: {f.message}".replace("\n", " ")
             print(f"::{level} {where},title={f.check}::{msg}")
         return
-    if report.failures:
-        t = RichTable(title=f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
-        for col in ("severity", "table", "row", "key", "column", "check", "message"):
-            t.add_column(col, overflow="fold")
-        for f in report.failures[:200]:
-            t.add_row(f.severity, f.table or "", str(f.row or ""), f.key or "", f.column or "", f.check, f.message)
-        out.print(t)
-        if len(report.failures) > 200:
-            out.print(f"... and {len(report.failures) - 200} more (use --format json for all)")
+    for f in report.failures[:500]:
+        where = f"{f.file or report.path}" + (f":{f.row + 1}" if f.row is not None and (f.file or "").endswith(".csv") else
+                                                (f":{f.row}" if f.row is not None else ""))
+        what = " ".join(x for x in (f.table, f"row {f.row}" if f.row is not None and f.table else None,
+                                    f"[{f.key}]" if f.key else None, f.column) if x)
+        color = "red" if f.severity == "error" else "yellow"
+        out.print(f"{where}: [{color}]{f.severity}[/]: {what + ': ' if what else ''}{f.message} ({f.check})",
+                  highlight=False, soft_wrap=True)
+    if len(report.failures) > 500:
+        out.print(f"... and {len(report.failures) - 500} more (use --format json for all)")
     status = "[green]valid[/]" if report.valid else "[red]invalid[/]"
-    out.print(f"{report.path}: {status} — " + ", ".join(f"{k} {v}" for k, v in report.rows.items()))
+    out.print(f"{report.path}: {status} — {len(report.errors)} error(s), {len(report.warnings)} warning(s); rows: "
+              + ", ".join(f"{k} {v}" for k, v in report.rows.items()), soft_wrap=True, highlight=False)
+    if not report.valid:
+        out.print("Fix the rows named above (or rebuild with `newsclaims build`), then validate again.")
 
 
 @app.command("validate")
@@ -94,7 +97,9 @@ def validate_cmd(path: Path = typer.Argument(Path("."), help="Data package direc
 
     Exit 0 valid, 1 invalid data, 2 unreadable input. Example: newsclaims validate --format github
     """
+    from .build import recover_repository
     from .validate import validate
+    run(recover_repository, path)
     report = run(validate, path, rows=rows)
     _print_report(report, format)
     raise typer.Exit(0 if report.valid else 1)
@@ -146,7 +151,9 @@ def review(root: Path = typer.Option(Path("."), "--root", help="Repository root.
     Unreviewed claims, automatic contradictions not yet judged, events without a date basis, and
     curation entries that match nothing. Example: newsclaims review --format json
     """
+    from .build import recover_repository
     from .review import worklist
+    run(recover_repository, root)
     work = run(worklist, root.resolve())
     if format is Format.json:
         sys.stdout.write(json.dumps({**vars(work), "counts": work.counts()}, indent=1, default=str, ensure_ascii=False) + "\n")

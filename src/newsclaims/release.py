@@ -33,6 +33,7 @@ from .tables import descriptor_bytes
 from .validate import SEMVER, table_from_resource, validate
 
 INDEX = Path("releases/index.json")
+JOURNAL = Path("dist/.newsclaims-release-journal.json")
 DIST = Path("dist")
 # frictionless cannot count the bytes of a Parquet resource (it reports "None" and fails the
 # package), so their size is recorded under this key instead of "bytes"; newsclaims checks both.
@@ -152,8 +153,17 @@ def previous_release(root: Path, index: dict) -> tuple[str | None, Path | None]:
                               hint=f"Run `newsclaims fetch {latest} dist/newsclaims-{latest}` first.") from None
 
 
-def recover(root: Path, index: dict) -> None:
-    """Remove release directories that never got their index entry (an interrupted release)."""
+def recover(root: Path, index: dict | None = None) -> None:
+    """Finish a journalled release, then remove staging folders and release directories that
+    never got their index entry (a release interrupted before its commit point)."""
+    if (root / JOURNAL).exists():
+        try:
+            journal = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
+        except ValueError:
+            (root / JOURNAL).unlink()   # a torn journal: the release never reached its commit point
+        else:
+            _finish(root, journal)
+    index = read_index(root)
     published = {r["version"] for r in index["releases"]}
     dist = root / DIST
     if not dist.is_dir():
@@ -184,8 +194,8 @@ def _release(root: Path, version: str | None, bump_auto: bool, day: date, notes:
         raise NewsclaimsError("give either --version X.Y.Z or --bump auto", field="--version")
     if version is not None and not SEMVER.match(version):
         raise NewsclaimsError(f"{version!r} is not a semantic version X.Y.Z", field="--version")
+    recover(root)
     index = read_index(root)
-    recover(root, index)
     if version and any(r["version"] == version for r in index["releases"]):
         raise NewsclaimsError(f"version {version} is already released; releases are immutable", file=root / INDEX,
                               hint="Choose a new version (or --bump auto).")
@@ -230,19 +240,23 @@ def _release(root: Path, version: str | None, bump_auto: bool, day: date, notes:
         check = validate(stage, rows=True, curation=False)
         if not check.valid:
             raise InvalidData(f"the release does not validate: {check.errors[0].message}", file=check.errors[0].file)
-        os.replace(stage, target)
         index["releases"].append(entry)
         index["releases"].sort(key=lambda r: tuple(int(x) for x in r["version"].split(".")))
-        atomic_write(root / INDEX, (json.dumps(index, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-        _prepend_changelog(root, entry["changelog"])
+        # The journal is the commit point: once it is written, an interrupted release is finished
+        # by the next command (see recover); before it, nothing outside the staging folder changed.
+        journal = {"version": version, "stage": stage.relative_to(root).as_posix(),
+                   "index": json.dumps(index, indent=2, ensure_ascii=False) + "\n",
+                   "changelog": _changelog_with(root, entry["changelog"])}
+        atomic_write(root / JOURNAL, json.dumps(journal).encode("utf-8"))
+        _finish(root, journal)
     finally:
         shutil.rmtree(stage.parent, ignore_errors=True)
     return ReleaseResult(version, target, d, previous)
 
 
-def _prepend_changelog(root: Path, section: str) -> None:
-    """Put the release's section above the earlier ones; an ``## Unreleased`` section's items
-    are carried into it (they describe this release)."""
+def _changelog_with(root: Path, section: str) -> str:
+    """CHANGELOG.md with the release's section above the earlier ones; an ``## Unreleased``
+    section's items are carried into it (they describe this release)."""
     path = root / "CHANGELOG.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n"
     head, _, rest = text.partition("\n## ")
@@ -252,7 +266,17 @@ def _prepend_changelog(root: Path, section: str) -> None:
         if items:
             section = section.rstrip("\n") + "\n\nAlso in this release:\n\n" + items + "\n"
     parts = [head.rstrip("\n"), section.rstrip("\n")] + [s.rstrip("\n") for s in sections]
-    atomic_write(path, ("\n\n".join(parts) + "\n").encode("utf-8"))
+    return "\n\n".join(parts) + "\n"
+
+
+def _finish(root: Path, journal: dict) -> None:
+    """Carry out a journalled release: move the staged folder in, write index and changelog."""
+    stage, target = root / journal["stage"], root / DIST / f"newsclaims-{journal['version']}"
+    if stage.is_dir() and not target.exists():
+        os.replace(stage, target)
+    atomic_write(root / INDEX, journal["index"].encode("utf-8"))
+    atomic_write(root / "CHANGELOG.md", journal["changelog"].encode("utf-8"))
+    (root / JOURNAL).unlink()
 
 
 def _write_release(root: Path, stage: Path, desc: dict, version: str, day: date, section: str, level: str,
