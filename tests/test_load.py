@@ -41,13 +41,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = path.read_bytes()
         if mode == "slow":
             time.sleep(TIMEOUT * 4)
-        if mode == "tamper" and name.endswith(".parquet"):
+        if mode == "tamper" and name.endswith((".parquet", ".zip")):
             body = body[:-10] + b"0123456789"
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         try:
-            self.wfile.write(body[: len(body) // 2] if mode == "truncate" and name.endswith(".parquet") else body)
+            self.wfile.write(body[: len(body) // 2] if mode == "truncate" and name.endswith((".parquet", ".zip")) else body)
         except (BrokenPipeError, ConnectionResetError):
             pass
 

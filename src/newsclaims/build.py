@@ -77,7 +77,7 @@ def tables(root: Path, *, progress: Callable[[str], None] = lambda _: None, coll
         new_actors.update(x.new_actors)
     claims = [c for x in extractions for c in x.claims]
     progress("applying curation")
-    curated = curate.apply(root, seeds, claims, collect=collect)
+    curated = curate.apply(root, seeds, claims, collect=collect, actors={*g.actors, *new_actors}, places=set(g.places))
     rows = {
         **curated.rows,
         "sources": source_rows(root, seeds) + curated.rows["sources"],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from .errors import NewsclaimsError
 from .schema import Table
@@ -93,11 +94,43 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     if not raw.strip():
         raise NewsclaimsError("empty file: no header row", file=path,
                               hint="Rebuild it with `newsclaims build`.")
+    _check_shape(raw.decode("utf-8"), path)
     try:
+        # The pyarrow engine is fast and, unlike the default one, refuses rows with too many or
+        # too few cells instead of silently truncating or padding them.
         return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, na_values=[""],
-                           encoding="utf-8")
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise NewsclaimsError(f"not a readable CSV: {str(exc).strip()}", file=path) from None
+                           encoding="utf-8", engine="pyarrow")
+    except (pd.errors.ParserError, ValueError, pa.ArrowException) as exc:
+        line, message = _locate_problem(raw.decode("utf-8"))
+        raise NewsclaimsError(message or f"not a readable CSV: {str(exc).strip()[:200]}", file=path, line=line,
+                              hint="Every row needs one cell per header column; quote cells holding commas.") from None
+
+
+def _check_shape(text: str, path: Path) -> None:
+    """The header row: present, unique names."""
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except (csv.Error, StopIteration) as exc:
+        raise NewsclaimsError(f"unreadable header row ({exc})", file=path, line=1) from None
+    seen = set()
+    for name in header:
+        if name in seen:
+            raise NewsclaimsError(f"column {name!r} appears twice in the header", file=path, line=1,
+                                  hint="Each column is named once.")
+        seen.add(name)
+
+
+def _locate_problem(text: str) -> tuple[int | None, str | None]:
+    """Find the first row whose cell count differs from the header's (slow path, for errors only)."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        width = len(next(reader))
+        for row in reader:
+            if row and len(row) != width:
+                return reader.line_num, f"{len(row)} cells where the header has {width}"
+    except csv.Error as exc:
+        return reader.line_num, f"not a readable CSV: {exc}"
+    return None, None
 
 
 def coerce(df: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[CellProblem]]:

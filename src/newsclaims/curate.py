@@ -137,9 +137,13 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = False) -> Curated:
+def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = False,
+          actors: set[str] | None = None, places: set[str] | None = None) -> Curated:
     """Apply every curation file to the extracted *claims* (changed in place) and return the rows
-    of the curated tables. With ``collect=True`` problems are gathered instead of raised."""
+    of the curated tables. With ``collect=True`` problems are gathered instead of raised.
+
+    *actors* and *places*, when given, are the known ids: a curation entry naming any other is
+    reported at its line (rather than later, as a broken foreign key in a table)."""
     root = Path(root)
     problems = _Problems(collect)
     files = load(root)
@@ -173,6 +177,11 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
             problems(located.error(f"duplicate event id {ev['id']}", i, "id"))
             continue
         events[ev["id"]] = i
+    def known(loc: Located, kind: str, value, *keys) -> None:
+        ids, where = (actors, "gazetteer/actors.yaml") if kind == "actor" else (places, "gazetteer/places.yaml")
+        if ids is not None and value is not None and value not in ids:
+            problems(loc.error(f"unknown {kind} {value}", *keys, hint=f"Use an id from {where}, or add it there."))
+
     links: set[tuple[str, str]] = set()
     reviewed: dict[str, str] = {}
     for located in files["reviews"]:
@@ -202,6 +211,8 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
             else:
                 claim["review_status"] = "corrected"
                 claim["review_note"] = entry["reason"]
+                known(located, "actor", entry["set"].get("speaker_actor_id"), "claims", i, "set", "speaker_actor_id")
+                known(located, "place", entry["set"].get("place_id"), "claims", i, "set", "place_id")
                 for name, value in entry["set"].items():
                     old, new = claim.get(name), _typed(name, value)
                     rows["claim_corrections"].append({"claim_id": claim["claim_id"], "field": name,
@@ -236,6 +247,8 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
                     problems(located.error("speaker is not in the quote", "add", i, "speaker"))
                     continue
                 row["speaker_text"] = entry["speaker"]
+            known(located, "actor", entry["set"].get("speaker_actor_id"), "add", i, "set", "speaker_actor_id")
+            known(located, "place", entry["set"].get("place_id"), "add", i, "set", "place_id")
             row.update({k: _typed(k, v) for k, v in entry["set"].items()})
             row["claim_id"] = claim_id(seed.sha256, row["char_start"], row["char_end"], fig)
             if any(c["claim_id"] == row["claim_id"] for c in claims):
@@ -267,8 +280,10 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
         else:
             row["date_basis"], row["date_basis_source_id"] = "reference", ref_id(located, basis["reference"], i, "date", "basis")
         rows["events"].append(row)
+        known(located, "place", ev.get("place"), i, "place")
         seen_roles = set()
         for j, a in enumerate(ev["actors"]):
+            known(located, "actor", a["actor"], i, "actors", j, "actor")
             if (a["actor"], a["role"]) in seen_roles:
                 problems(located.error("actor listed twice with the same role", i, "actors", j))
             seen_roles.add((a["actor"], a["role"]))

@@ -111,6 +111,16 @@ def read_catalog(root: Path) -> pd.DataFrame:
     frame, problems = csvio.coerce(text, table)
     for p in problems:
         raise NewsclaimsError(p.message, file=path, line=p.row + 1, field=p.column)
+    for f in table.fields:     # the catalog is read before any validation: check its constraints here
+        col, rules = f["name"], f.get("constraints", {})
+        values = text[col].dropna().astype(str)
+        bad = values[~values.str.fullmatch(rules["pattern"])] if "pattern" in rules else values.iloc[:0]
+        if "enum" in rules:
+            bad = pd.concat([bad, values[~values.isin([str(v) for v in rules["enum"]])]])
+        if len(bad):
+            raise NewsclaimsError(f"{bad.iloc[0]!r} does not fit the column's rule "
+                                  f"({rules.get('pattern') or 'one of ' + ', '.join(map(str, rules['enum']))})",
+                                  file=path, line=int(bad.index.min()) + 2, field=col)
     for col in table.columns:
         if table.required(col) and frame[col].isna().any():
             row = int(frame.index[frame[col].isna()][0]) + 1

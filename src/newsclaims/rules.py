@@ -121,7 +121,10 @@ def _text_matches(t: Tables, table: str, text_col: str, start: str, end: str, ch
         if seed is None:
             continue
         a, b = int(df.at[idx, start]), int(df.at[idx, end])
-        if seed[a:b] != df.at[idx, text_col]:
+        if b > len(seed):
+            yield t.fail(table, idx, end, check, b, f"{end} {b} is beyond the end of the seed ({len(seed)} characters); "
+                                                    "offsets count characters of the seed file")
+        elif seed[a:b] != df.at[idx, text_col]:
             yield t.fail(table, idx, text_col, check, df.at[idx, text_col],
                          f"{text_col} differs from the seed text at [{a}, {b}) ({seed[a:b][:40]!r})")
 

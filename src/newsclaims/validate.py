@@ -132,7 +132,7 @@ def _check_descriptor(root: Path, desc: dict, report: Report) -> dict[str, Path]
         full = _confined(root, rel)
         if full is None:
             add(Failure(name, None, None, "path", "path_confined", rel,
-                        "resource path leaves the package (absolute or ..); paths must be relative and inside it",
+                        f"resource path {rel!r} leaves the package (absolute or ..); paths must be relative and inside it",
                         file="datapackage.json"))
             continue
         if not full.is_file():

@@ -15,7 +15,15 @@ from .errors import NewsclaimsError
 
 
 class _Loader(yaml.SafeLoader):
-    """The safe loader, except that dates stay text (JSON Schema checks them; code parses them)."""
+    """The safe loader, except that dates stay text (JSON Schema checks them; code parses them)
+    and aliases are refused: curation files never need them, and they allow self-referencing
+    and exponentially large ("billion laughs") documents."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out", mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
