@@ -38,11 +38,12 @@ class Case:
 
 
 def state(*paths: Path) -> dict[str, str]:
-    """Every file under *paths* with its digest (the lock file is allowed to exist)."""
+    """Every file under *paths* with its digest. The lock file may appear, and so may extraction
+    cache entries: a failed build keeps what it extracted (each entry is valid for its key)."""
     found = {}
     for base in paths:
         for p in sorted(base.rglob("*")) if base.exists() else []:
-            if p.is_file() and p.name != ".newsclaims.lock" and "__pycache__" not in p.parts:
+            if p.is_file() and p.name != ".newsclaims.lock" and ".newsclaims-cache" not in p.parts:
                 found[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
     return found
 

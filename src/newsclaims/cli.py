@@ -114,16 +114,32 @@ def validate_cmd(path: Path = typer.Argument(Path("."), help="Data package: a re
     raise typer.Exit(0 if report.valid else 1)
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 @app.command()
 def build(root: Path = typer.Option(Path("."), "--root", help="Repository root."),
-          format: Format = typer.Option(Format.text, "--format", "-f", help="How to print warnings.")):
+          format: Format = typer.Option(Format.text, "--format", "-f", help="How to print warnings."),
+          jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Extraction processes (default: all cores)."),
+          engine: Engine = typer.Option(Engine.local, "--engine", help="local processes, or dask (pip install \"newsclaims[dask]\")."),
+          scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)."),
+          cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse per-article results from .newsclaims-cache/ (keyed by seed, catalog row, gazetteer and extractor version).")):
     """Extract claims from seeds/ (and apply curation), write data/ and datapackage.json, validate.
 
-    The new package replaces the old one only when it validates. Example: newsclaims build
+    The new package replaces the old one only when it validates. Unchanged articles come from the
+    extraction cache. Examples: newsclaims build; newsclaims build --jobs 1 --no-cache;
+    newsclaims build --engine dask --scheduler tcp://scheduler:8786
     """
-    from .build import build as do_build
-    with err.status("building…"):
-        result = run(do_build, root, progress=lambda m: err.log(m))
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from .build import Options, build as do_build
+    with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("extract", total=None)
+        options = Options(jobs=jobs, engine=engine.value, address=scheduler, cache=cache,
+                          counter=lambda done, total: bar.update(task, completed=done, total=total))
+        result = run(do_build, root, progress=lambda m: bar.console.log(m), options=options)
     for name, n in result.rows.items():
         out.print(f"{name:20} {n:6d} rows")
     if result.report.warnings:

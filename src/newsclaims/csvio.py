@@ -71,12 +71,12 @@ def to_csv_bytes(df: pd.DataFrame, table: Table) -> bytes:
     if missing:
         raise NewsclaimsError(f"table {table.name} lacks columns {missing}")
     df = sort_rows(df, table)
-    types = [table.field(c)["type"] for c in table.columns]
+    # Format column by column (one pass of plain Python per column), then write rows.
+    columns = [[_cell(v, table.field(c)["type"]) for v in df[c].tolist()] for c in table.columns]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(table.columns)
-    for row in df.itertuples(index=False, name=None):
-        writer.writerow([_cell(v, t) for v, t in zip(row, types)])
+    writer.writerows(zip(*columns))
     return buf.getvalue().encode("utf-8")
 
 
@@ -86,30 +86,34 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise NewsclaimsError(f"cannot read: {exc.strerror}", file=path) from None
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise NewsclaimsError(f"not valid UTF-8 at byte {exc.start}", file=path,
-                              hint="Save the table as UTF-8 CSV.") from None
-    if not raw.strip():
+    if not raw or raw.isspace():      # isspace stops at the first other byte: no copy of a big file
         raise NewsclaimsError("empty file: no header row", file=path,
                               hint="Rebuild it with `newsclaims build`.")
-    _check_shape(raw.decode("utf-8"), path)
+    _check_header(raw, path)
     try:
-        # The pyarrow engine is fast and, unlike the default one, refuses rows with too many or
-        # too few cells instead of silently truncating or padding them.
+        # The pyarrow engine is fast, checks UTF-8 and, unlike the default one, refuses rows with
+        # too many or too few cells instead of silently truncating or padding them.
         return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, na_values=[""],
                            encoding="utf-8", engine="pyarrow")
     except (pd.errors.ParserError, ValueError, pa.ArrowException) as exc:
-        line, message = _locate_problem(raw.decode("utf-8"))
+        try:     # the slow, precise diagnosis happens only for a file that failed
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            raise NewsclaimsError(f"not valid UTF-8 at byte {bad.start}", file=path,
+                                  hint="Save the table as UTF-8 CSV.") from None
+        line, message = _locate_problem(text)
         raise NewsclaimsError(message or f"not a readable CSV: {str(exc).strip()[:200]}", file=path, line=line,
                               hint="Every row needs one cell per header column; quote cells holding commas.") from None
 
 
-def _check_shape(text: str, path: Path) -> None:
-    """The header row: present, unique names."""
+def _check_header(raw: bytes, path: Path) -> None:
+    """The header row (read from the file's start only): present, UTF-8, unique names."""
     try:
-        header = next(csv.reader(io.StringIO(text)))
+        head = raw[:65536].decode("utf-8", errors="strict" if len(raw) <= 65536 else "ignore")
+    except UnicodeDecodeError as exc:
+        raise NewsclaimsError(f"not valid UTF-8 at byte {exc.start}", file=path, hint="Save the table as UTF-8 CSV.") from None
+    try:
+        header = next(csv.reader(io.StringIO(head)))
     except (csv.Error, StopIteration) as exc:
         raise NewsclaimsError(f"unreadable header row ({exc})", file=path, line=1) from None
     seen = set()

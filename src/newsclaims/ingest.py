@@ -141,8 +141,8 @@ def load_seeds(root: Path) -> list[Seed]:
     """Every seed in the catalog, checked against its recorded SHA-256, in source_id order."""
     path = root / CATALOG
     seeds = []
-    for i, row in read_catalog(root).iterrows():
-        line = int(i) + 2
+    for i, row in enumerate(read_catalog(root).to_dict("records")):
+        line = i + 2
         file = root / row["file"]
         try:
             data = file.read_bytes()
@@ -164,15 +164,18 @@ def load_seeds(root: Path) -> list[Seed]:
     return sorted(seeds, key=lambda s: s.source_id)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file and a rename: readers see old or new, never half."""
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write *data* to *path* through a temporary file and a rename: readers see old or new, never half.
+
+    ``durable=False`` skips the fsync (for caches, where a lost entry is only recomputed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

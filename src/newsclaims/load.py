@@ -137,6 +137,7 @@ def fetch_files(entry: dict, paths: Iterable[str], *, base_url: str | None = Non
                 timeout: float = TIMEOUT, progress: Callable[[str], None] | None = None) -> Path:
     """Make sure the release files *paths* are in the cache and verified; return the version's cache dir."""
     import pooch
+    pooch.get_logger().setLevel("WARNING")     # progress is the caller's to show
     version = entry["version"]
     root = cache_root(cache_dir) / version
     known = {f["path"]: f for f in entry["files"]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import tables
+from .build import Options, tables
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Worklist:
 
 def worklist(root: Path) -> Worklist:
     """What is left for curators in the repository at *root*."""
-    _, _, frames, problems = tables(Path(root), collect=True)
+    _, _, frames, problems = tables(Path(root), collect=True, options=Options(cache_write=False))
     claims, rel, events = frames["claims"], frames["claim_relations"], frames["events"]
     out = Worklist()
     out.unreviewed = claims.loc[claims["review_status"] == "unreviewed",

@@ -8,6 +8,7 @@ article does not give stays unresolved: the text is kept, the dates are null, no
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -68,6 +69,17 @@ def _parser(base: date) -> DateDataParser:
     return _PARSER_CACHE[base]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _parse(base: date, text: str) -> tuple[date | None, str | None]:
+    """dateparser's reading of *text* relative to *base* (memoised: articles repeat the same
+    expressions against the same publication days, and dateparser dominates extraction time)."""
+    try:
+        data = _parser(base).get_date_data(text)
+    except (OverflowError, ValueError):     # e.g. "last week" relative to 1 January of year 1
+        return None, None
+    return (data.date_obj.date(), data.period) if data.date_obj else (None, None)
+
+
 def _span(d: date, period: str) -> tuple[date, date, str]:
     if period == "week":
         monday = d - timedelta(days=d.weekday())
@@ -102,9 +114,9 @@ def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateE
     if expr.kind == "year":
         found = _span(date(int(text), 1, 1), "year")
     elif expr.kind in ("full", "month_year"):
-        data = _parser(anchor or date(2000, 1, 1)).get_date_data(text.replace("Sept.", "Sep."))
-        if data.date_obj:
-            found = _span(data.date_obj.date(), "month" if expr.kind == "month_year" else "day")
+        day, _ = _parse(anchor or date(2000, 1, 1), text.replace("Sept.", "Sep."))
+        if day:
+            found = _span(day, "month" if expr.kind == "month_year" else "day")
     elif expr.kind == "month" and year:
         found = _span(date(year, _month_number(text), 1), "month")
     elif expr.kind == "month_day" and year:
@@ -121,9 +133,9 @@ def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateE
             found = (saturday, saturday + timedelta(days=1), "week")
         else:
             cleaned = re.sub(r"^(on|earlier|later)\s+|\s+(night|morning|evening|afternoon)$", "", low)
-            data = _parser(anchor).get_date_data(cleaned)
-            if data.date_obj:
-                found = _span(data.date_obj.date(), data.period or "day")
+            day, period = _parse(anchor, cleaned)
+            if day:
+                found = _span(day, period or "day")
     if not found:
         return expr
     return DateExpr(expr.start, expr.end, expr.text, expr.kind, *found)

@@ -1,0 +1,266 @@
+"""The newsclaims benchmark: prints one JSON report of what it measured on this machine.
+
+    python scripts/bench.py                 # the full run (about 10 minutes on 2 cores)
+    python scripts/bench.py --small         # a smoke run: tiny sizes, checks that every step works
+
+Measures extraction throughput (one process and all cores), full `newsclaims build` wall time
+and peak RSS at two corpus sizes and their ratio, an incremental rebuild after one article
+changed, `validate` on claims tables of two sizes beside frictionless row validation of the same
+CSV, cached `newsclaims.load` beside `pd.read_parquet`, and whether two release builds are
+byte-identical. Targets (see the README) are printed beside the figures, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.server
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "src"))
+
+import synthetic_corpus  # noqa: E402
+
+TARGETS = {"build_large_wall_s": 20.0, "build_large_peak_rss_mb": 2048, "build_ratio": 11.0,
+           "incremental_wall_s": 1.0, "validate_large_s": 2.5, "validate_vs_frictionless": 10.0,
+           "load_vs_read_parquet": 1.2}
+SIZES = {"full": {"throughput": 2000, "build": (1000, 10000), "validate": (100_000, 1_000_000)},
+         "small": {"throughput": 20, "build": (10, 40), "validate": (500, 2000)}}
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def run_measured(args: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB; the largest process of the command's tree) of a command."""
+    begin = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "newsclaims", *args], cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - begin
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"newsclaims {' '.join(args)} failed in {cwd}:\n{stderr}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def throughput(work: Path, n: int) -> dict:
+    from newsclaims.extract.runner import default_jobs, extract_all
+    from newsclaims.gazetteer import load_gazetteer
+    from newsclaims.ingest import load_seeds
+    repo = synthetic_corpus.write_repository(work / "throughput", n, seed=1)
+    g, seeds = load_gazetteer(repo), load_seeds(repo)
+    extract_all(seeds[:2], g, jobs=1, cache=False)                  # build the pipeline once
+    out = {"articles": n, "cores": default_jobs()}
+    results = {}
+    for label, jobs in (("one_process", 1), ("all_cores", default_jobs())):
+        begin = time.perf_counter()
+        results[label], _ = extract_all(seeds, g, jobs=jobs, cache=False)
+        out[f"{label}_articles_per_s"] = round(n / (time.perf_counter() - begin), 1)
+    out["identical_output"] = [x.claims for x in results["one_process"]] == [x.claims for x in results["all_cores"]]
+    return out
+
+
+def change_one_article(repo: Path) -> None:
+    """Replace the text of the first seed (a new version of that article), and its catalog row."""
+    from newsclaims.ingest import read_catalog, sha256_hex, source_id_for
+    row = read_catalog(repo).iloc[0]
+    old = repo / row["file"]
+    data = old.read_bytes() + b"An update said the count was still being checked.\n"
+    digest = sha256_hex(data)
+    name = f"seeds/{Path(row['file']).stem.split('_')[0]}_{digest[:16]}.txt"
+    old.unlink()
+    (repo / name).write_bytes(data)
+    catalog = repo / "seeds" / "catalog.csv"
+    text = catalog.read_text(encoding="utf-8")
+    for before, after in ((row["file"], name), (row["sha256"], digest), (row["source_id"], source_id_for(digest))):
+        text = text.replace(before, after)
+    catalog.write_text(text, encoding="utf-8")
+
+
+def builds(work: Path, sizes: tuple[int, int]) -> dict:
+    out = {}
+    for n in sizes:
+        repo = synthetic_corpus.write_repository(work / f"build-{n}", n, seed=2)
+        log(f"build of {n} articles")
+        wall, rss = run_measured(["build"], repo)
+        out[f"build_{n}"] = {"wall_s": round(wall, 2), "peak_rss_mb": round(rss, 1)}
+    small, large = sizes
+    out["ratio_large_to_small"] = round(out[f"build_{large}"]["wall_s"] / out[f"build_{small}"]["wall_s"], 2)
+    out["size_ratio"] = large / small
+    repo = work / f"build-{large}"
+    change_one_article(repo)
+    log("incremental rebuild after one changed article")
+    wall, rss = run_measured(["build"], repo)
+    from newsclaims.build import Options, build
+    begin = time.perf_counter()
+    changed = synthetic_corpus_change_and_build(repo, build, Options())
+    out["incremental"] = {"articles": large, "wall_s_command": round(wall, 2), "peak_rss_mb": round(rss, 1),
+                          "wall_s_in_process": round(time.perf_counter() - begin, 2),
+                          "re_extracted_in_process": changed}
+    return out
+
+
+def synthetic_corpus_change_and_build(repo: Path, build, options) -> int:
+    """One more changed article, rebuilt in this (warm) process; returns articles re-extracted."""
+    change_one_article(repo)
+    counts = []
+    build(repo, progress=lambda m: counts.append(m), options=options)
+    return int(next(m.split()[1] for m in counts if m.startswith("extracted")))
+
+
+def claims_package(work: Path, source: Path, rows: int) -> Path:
+    """A package whose claims table has *rows* rows: the built claims, repeated with new ids."""
+    import pandas as pd
+    from newsclaims import csvio
+    from newsclaims.schema import load_package
+    from newsclaims.tables import descriptor_bytes
+    pkg_dir = work / f"validate-{rows}"
+    if pkg_dir.exists():
+        shutil.rmtree(pkg_dir)
+    shutil.copytree(source, pkg_dir, ignore=shutil.ignore_patterns(".newsclaims-cache", "curation", ".newsclaims*"))
+    pkg = load_package(pkg_dir / "schemas")
+    table = pkg.tables["claims"]
+    base, _ = csvio.coerce(csvio.read_csv_text(pkg_dir / "data" / "claims.csv"), table)
+    copies = []
+    for k in range(-(-rows // len(base))):
+        part = base.copy()
+        if k:
+            part["claim_id"] = [f"clm_{hashlib.sha256(f'{c}{k}'.encode()).hexdigest()[:16]}" for c in part["claim_id"]]
+        copies.append(part)
+    claims = pd.concat(copies, ignore_index=True).iloc[:rows]
+    (pkg_dir / "data" / "claims.csv").write_bytes(csvio.to_csv_bytes(claims, table))
+    for name in ("claim_events", "claim_relations", "claim_corrections"):     # they would dangle
+        frame = csvio.read_csv_text(pkg_dir / "data" / f"{name}.csv").iloc[:0]
+        (pkg_dir / "data" / f"{name}.csv").write_bytes(csvio.to_csv_bytes(frame, pkg.tables[name]))
+    desc = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
+    for res in desc["resources"]:
+        data = (pkg_dir / res["path"]).read_bytes()
+        res["bytes"], res["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    (pkg_dir / "datapackage.json").write_bytes(descriptor_bytes(desc))
+    return pkg_dir
+
+
+def validation(work: Path, source: Path, sizes: tuple[int, int]) -> dict:
+    import frictionless
+    from newsclaims.validate import validate
+    out = {}
+    for rows in sizes:
+        pkg_dir = claims_package(work, source, rows)
+        log(f"validate {rows:,} claim rows")
+        begin = time.perf_counter()
+        report = validate(pkg_dir, rows=False)
+        ours = time.perf_counter() - begin
+        assert report.valid, [f.message for f in report.errors[:3]]
+        desc = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
+        claims = next(r for r in desc["resources"] if r["name"] == "claims")
+        resource = frictionless.Resource({**claims, "schema": {k: v for k, v in claims["schema"].items() if k != "foreignKeys"}},
+                                         basepath=str(pkg_dir))
+        log(f"frictionless row validation of the same {rows:,} rows")
+        begin = time.perf_counter()
+        f_report = resource.validate()
+        theirs = time.perf_counter() - begin
+        out[f"claims_{rows}"] = {"newsclaims_validate_s": round(ours, 2), "frictionless_rows_s": round(theirs, 2),
+                                 "speedup": round(theirs / ours, 1), "frictionless_valid": f_report.valid}
+    return out
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    handler = partial(Quiet, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def releases_and_load(work: Path, repo: Path) -> dict:
+    import pandas as pd
+    from newsclaims import load
+    from newsclaims.release import release
+    trees = []
+    for k in (1, 2):
+        copy = work / f"release-{k}"
+        shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".newsclaims-cache", "dist", "releases"))
+        for name in ("README.md", "CHANGELOG.md", "LICENSE"):
+            shutil.copy2(ROOT / name, copy / name)
+        log(f"release build {k}")
+        release(copy, version="1.0.0", day=date(2026, 1, 1), require_review=False)
+        rel = copy / "dist" / "newsclaims-1.0.0"
+        trees.append({p.relative_to(rel).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                      for p in sorted(rel.rglob("*")) if p.is_file()})
+    out = {"release_files": len(trees[0]), "releases_byte_identical": trees[0] == trees[1]}
+    rel = work / "release-1" / "dist" / "newsclaims-1.0.0"
+    flat = work / "served"                     # the server holds release assets by file name
+    flat.mkdir(exist_ok=True)
+    for p in rel.rglob("*"):
+        if p.is_file() and "seeds" not in p.parts:
+            shutil.copyfile(p, flat / p.name)
+    httpd, url = serve(flat)
+    cache = work / "cache"
+    index = work / "release-1" / "releases" / "index.json"
+    try:
+        load("1.0.0", base_url=url, cache_dir=cache, index=index)        # download once: now cached
+        best = {"newsclaims_load_s": float("inf"), "read_parquet_s": float("inf")}
+        parquet = sorted((cache / "1.0.0" / "data").glob("*.parquet"))
+        for _ in range(5):                                             # best of 5, both warm
+            begin = time.perf_counter()
+            load("1.0.0", base_url=url, cache_dir=cache, index=index)
+            best["newsclaims_load_s"] = min(best["newsclaims_load_s"], time.perf_counter() - begin)
+            begin = time.perf_counter()
+            {p.stem: pd.read_parquet(p) for p in parquet}
+            best["read_parquet_s"] = min(best["read_parquet_s"], time.perf_counter() - begin)
+    finally:
+        httpd.shutdown()
+    out.update({k: round(v, 4) for k, v in best.items()})
+    out["load_ratio"] = round(best["newsclaims_load_s"] / best["read_parquet_s"], 2)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", action="store_true", help="tiny sizes: a correctness smoke run")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed)")
+    args = parser.parse_args()
+    sizes = SIZES["small" if args.small else "full"]
+    work = args.work or Path(tempfile.mkdtemp(prefix="newsclaims-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    try:
+        from newsclaims import __version__
+        report = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
+                              "cpus": os.cpu_count(), "newsclaims": __version__},
+                  "mode": "small" if args.small else "full"}
+        log("extraction throughput")
+        report["extraction"] = throughput(work, sizes["throughput"])
+        report["build"] = builds(work, sizes["build"])
+        large = work / f"build-{sizes['build'][1]}"
+        report["validate"] = validation(work, large, sizes["validate"])
+        report["release_and_load"] = releases_and_load(work, work / f"build-{sizes['build'][0]}")
+        report["targets"] = TARGETS
+        report["bench_seconds"] = round(time.monotonic() - started, 1)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""Deterministic synthetic news articles for the benchmark and the scale tests (never committed).
+
+Articles have the shape of the seeds: a headline, a dateline, attributed statements with figures
+in digits and in words, absolute and relative dates, places and speakers from the gazetteer,
+and page furniture at the end. Every event is reported by several outlets; most agree on its
+figure, some give a different one, so automatic corroborations and contradictions appear.
+
+    python scripts/synthetic_corpus.py 1000 /tmp/corpus      # a repository with 1,000 seeds
+
+>>> a, b = generate(3, seed=1), generate(3, seed=1)
+>>> [x.text for x in a] == [x.text for x in b] and len(a) == 3
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTLETS = ["Kyiv Ledger", "Black Sea Wire", "Eastern Front Daily", "Continental Dispatch", "Dnipro Observer",
+           "Baltic Monitor", "Steppe News Agency", "Harbour Times"]
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
+                10: "ten", 12: "a dozen", 20: "twenty", 30: "thirty", 40: "forty", 50: "fifty"}
+OBJECTS = [("drones", "launched"), ("drones", "shot down"), ("missiles", "launched"), ("prisoners", "released"),
+           ("civilians", "killed"), ("people", "injured"), ("homes", "damaged")]
+QUALIFIERS = ["", "", "more than ", "about ", "at least ", "nearly "]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+FURNITURE = ["Sign up for our daily newsletter", "Latest Articles", "Share this article", "Comments",
+             "Be the first to comment", "© Copyright all rights reserved", "Read more", "Advertisement"]
+
+
+@dataclass(frozen=True)
+class Article:
+    text: str
+    publisher: str
+    published: date
+
+
+def _gazetteer() -> tuple[list[dict], list[dict]]:
+    actors = yaml.safe_load((ROOT / "gazetteer" / "actors.yaml").read_text(encoding="utf-8"))
+    places = yaml.safe_load((ROOT / "gazetteer" / "places.yaml").read_text(encoding="utf-8"))
+    speakers = [a for a in actors if a["type"] in ("person", "government_body", "military_unit", "ministry")]
+    return speakers, [p for p in places if p["type"] in ("city", "admin1")]
+
+
+def _figure(rng: random.Random, value: int) -> str:
+    if value in NUMBER_WORDS and rng.random() < 0.4:
+        return NUMBER_WORDS[value]
+    return f"{value:,}"
+
+
+def _statement(rng: random.Random, speaker: dict, value: int, obj: tuple[str, str], place: dict, when: str) -> str:
+    figure = rng.choice(QUALIFIERS) + _figure(rng, value)
+    name = speaker["name"] if rng.random() < 0.7 else rng.choice(speaker.get("aliases") or [speaker["name"]])
+    noun, verb = obj
+    forms = [f"{name} said {when} that {figure} {noun} were {verb} in {place['name']}.",
+             f"According to {name}, {figure} {noun} were {verb} {when} in {place['name']}.",
+             f"“{figure[0].upper() + figure[1:]} {noun} were {verb},” {name} wrote on Telegram {when}.",
+             f"{name} announced that {figure} {noun} had been {verb} across {place['name']} {when}."]
+    return rng.choice(forms)
+
+
+def generate(n: int, seed: int = 0, start: date = date(2025, 11, 1)) -> list[Article]:
+    """*n* articles; the same (n, seed) always gives the same texts."""
+    rng = random.Random(seed)
+    speakers, places = _gazetteer()
+    n_events = max(1, n // 4)
+    events = []
+    for e in range(n_events):
+        day = start + timedelta(days=rng.randrange(0, 60))
+        events.append({"day": day, "place": rng.choice(places), "object": rng.choice(OBJECTS),
+                       "value": rng.choice([rng.randrange(2, 60), rng.randrange(60, 1500)]),
+                       "speaker": rng.choice(speakers), "n": e})
+    articles = []
+    for i in range(n):
+        ev = events[i % n_events] if i < n_events * 3 else rng.choice(events)
+        published = ev["day"] + timedelta(days=rng.choice([0, 1, 1, 2]))
+        outlet = OUTLETS[(i * 7 + ev["n"]) % len(OUTLETS)]
+        value = ev["value"] if rng.random() < 0.75 else ev["value"] + rng.choice([-1, 1]) * rng.randrange(1, 40)
+        relative = rng.choice([f"on {WEEKDAYS[ev['day'].weekday()]}", "overnight", f"on {ev['day']:%B} {ev['day'].day}"])
+        absolute = f"{ev['day']:%b}. {ev['day'].day}, {ev['day'].year}"
+        other = rng.choice(events)
+        lines = [f"{ev['object'][0].capitalize()} {ev['object'][1]} in {ev['place']['name']}, officials say "
+                 f"(report {i})", "",
+                 f"{outlet} | {published:%B} {published.day}, {published.year}", "",
+                 _statement(rng, ev["speaker"], value, ev["object"], ev["place"], relative) + " "
+                 + f"The figures could not be independently verified by {outlet}.", "",
+                 f"The attack on {absolute} was the latest in a series of strikes on the region, "
+                 f"officials said, adding that emergency crews worked through the night.", "",
+                 _statement(rng, rng.choice(speakers), max(1, value // rng.choice([2, 3, 5])), rng.choice(OBJECTS),
+                            ev["place"], relative), "",
+                 f"Earlier, {other['speaker']['name']} said that {_figure(rng, other['value'])} "
+                 f"{other['object'][0]} were {other['object'][1]} in {other['place']['name']} in {other['day']:%B}.", "",
+                 rng.choice(["Talks on a prisoner exchange continued, mediated by Turkey.",
+                             "Reports said air defence units were active over several regions.",
+                             "The ministry did not comment on the claims."]), ""]
+        lines += rng.sample(FURNITURE, 3)
+        articles.append(Article("\n".join(lines) + "\n", outlet, published))
+    return articles
+
+
+def write_repository(dest: Path, n: int, seed: int = 0) -> Path:
+    """A repository of *n* synthetic seeds (schemas and gazetteer copied, no curation) at *dest*."""
+    sys.path.insert(0, str(ROOT / "src"))
+    import pandas as pd
+    from newsclaims import csvio
+    from newsclaims.ingest import sha256_hex, source_id_for
+    from newsclaims.schema import load_package
+
+    dest = Path(dest)
+    (dest / "seeds").mkdir(parents=True, exist_ok=True)
+    for part in ("schemas", "gazetteer"):
+        shutil.copytree(ROOT / part, dest / part, dirs_exist_ok=True)
+    rows = []
+    for i, a in enumerate(generate(n, seed)):
+        data = a.text.encode("utf-8")
+        digest = sha256_hex(data)
+        name = f"seeds/{i:05d}_{digest[:16]}.txt"
+        (dest / name).write_bytes(data)
+        rows.append({"source_id": source_id_for(digest), "file": name, "sha256": digest,
+                     "title": a.text.splitlines()[0], "publisher": a.publisher, "url": None,
+                     "published_date": a.published.isoformat(), "published_date_precision": "day",
+                     "retrieved_date": None, "language": "en", "rights": "Synthetic text made by scripts/synthetic_corpus.py.",
+                     "missing_reason": "url, retrieved_date: synthetic article"})
+    table = load_package(dest / "schemas").catalog
+    frame, _ = csvio.coerce(pd.DataFrame(rows, dtype="string"), table)
+    (dest / "seeds" / "catalog.csv").write_bytes(csvio.to_csv_bytes(frame, table))
+    return dest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int, help="number of articles")
+    parser.add_argument("dest", type=Path, help="repository folder to create")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same corpus)")
+    args = parser.parse_args()
+    write_repository(args.dest, args.n, args.seed)
+    print(f"wrote {args.n} articles to {args.dest / 'seeds'}")
+
+
+if __name__ == "__main__":
+    main()
