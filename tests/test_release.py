@@ -26,7 +26,7 @@ def fresh_repo(path: Path) -> Path:
     """A repository copy with no releases yet."""
     repo = copy_repo(path)
     shutil.rmtree(repo / "releases", ignore_errors=True)
-    for f in ("README.md", "CHANGELOG.md", "LICENSE"):
+    for f in ("README.md", "CHANGELOG.md", "LICENSE", "CITATION.cff", "DATASET.md"):
         shutil.copy2(ROOT / f, repo / f)
     return repo
 

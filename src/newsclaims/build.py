@@ -15,7 +15,7 @@ from . import curate
 from .errors import InvalidData, NewsclaimsError
 from .extract.runner import extract_all
 from .gazetteer import load_gazetteer
-from .ingest import load_seeds
+from .ingest import atomic_write, load_seeds
 from .schema import load_package
 from .tables import actor_rows, assemble, place_rows, recover, source_rows, staging_dir, swap_in, write_files
 from .validate import Report, validate
@@ -106,6 +106,16 @@ def tables(root: Path, *, progress: Callable[[str], None] = lambda _: None, coll
     return pkg, seeds, assemble(pkg, rows), curated.problems
 
 
+def write_docs(root: Path) -> None:
+    """Regenerate the codebook and the working tree's report (derived files, so no staging)."""
+    from .codebook import PATH as CODEBOOK, codebook
+    from .report import PATH as REPORT, report
+    for stale in (root / "docs").glob(".*.tmp"):     # left by a run killed while writing docs
+        stale.unlink(missing_ok=True)
+    atomic_write(root / CODEBOOK, codebook(root).encode("utf-8"))
+    atomic_write(root / REPORT, report(root, title="newsclaims — working tree").encode("utf-8"))
+
+
 def _build(root: Path, progress, options: Options) -> BuildResult:
     pkg, seeds, frames, _ = tables(root, progress=progress, options=options)
     stage = staging_dir(root)
@@ -123,6 +133,9 @@ def _build(root: Path, progress, options: Options) -> BuildResult:
                               file=first.file, field=first.column,
                               hint="Nothing was replaced. Fix the seed, gazetteer or curation entry it names.")
         swap_in(root, stage)
+        if (root / "docs").is_dir():
+            progress("writing docs/codebook.md and docs/report.html")
+            write_docs(root)
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)

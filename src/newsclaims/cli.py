@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .errors import NewsclaimsError
@@ -33,7 +34,12 @@ def fail(exc: Exception) -> None:
     if STATE["debug"]:
         raise exc
     code = getattr(exc, "exit_code", 2)
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    text = str(exc)
+    if isinstance(exc, NewsclaimsError) and not exc.hint:
+        # Every error says what to do; where the raiser knew no better, the generic advice.
+        text = f"{text.rstrip('.')}. Correct the file or value named here and run the command again (--help lists the options)."
+    err.print("[bold red]error:[/] ", end="")
+    err.print(text, markup=False, highlight=False, soft_wrap=True)    # messages may hold [brackets]
     raise typer.Exit(code)
 
 
@@ -78,8 +84,8 @@ def _print_report(report, fmt: Format) -> None:
         what = " ".join(x for x in (f.table, f"row {f.row}" if f.row is not None and f.table else None,
                                     f"[{f.key}]" if f.key else None, f.column) if x)
         color = "red" if f.severity == "error" else "yellow"
-        out.print(f"{where}: [{color}]{f.severity}[/]: {what + ': ' if what else ''}{f.message} ({f.check})",
-                  highlight=False, soft_wrap=True)
+        out.print(f"{escape(where)}: [{color}]{f.severity}[/]: {escape(what + ': ' if what else '')}"
+                  f"{escape(f.message)} ({f.check})", highlight=False, soft_wrap=True)
     if len(report.failures) > 500:
         out.print(f"... and {len(report.failures) - 500} more (use --format json for all)")
     status = "[green]valid[/]" if report.valid else "[red]invalid[/]"
@@ -186,7 +192,7 @@ def review(root: Path = typer.Option(Path("."), "--root", help="Repository root.
         for name, items in vars(work).items():
             out.print(f"[bold]{name.replace('_', ' ')}[/]: {len(items)}")
             for item in items[:50]:
-                out.print(f"  {item if isinstance(item, str) else ' | '.join(str(v)[:80] for v in item.values() if v is not None)}",
+                out.print(escape(f"  {item if isinstance(item, str) else ' | '.join(str(v)[:80] for v in item.values() if v is not None)}"),
                           highlight=False)
         out.print("[green]nothing left to review[/]" if work.empty else "[yellow]worklist not empty[/]")
     raise typer.Exit(0 if work.empty else 1)
@@ -238,16 +244,39 @@ def diff_cmd(a: str = typer.Argument(..., help="Old side: a version, a release d
         return
     out.print(f"change level: [bold]{d.level}[/]")
     for c in d.changes:
-        out.print(f"  {c.level:5} {c.table or 'package'}: {c.kind} — {c.detail}", highlight=False)
+        out.print(f"  {c.level:5} {c.table or 'package'}: {c.kind} — {c.detail}", highlight=False, markup=False)
     for name, t in d.tables.items():
         if t.added or t.removed or t.changed:
             out.print(f"[bold]{name}[/]: +{len(t.added)} −{len(t.removed)} ~{len(t.changed)}")
             for k in t.added[:examples]:
-                out.print(f"  + {k}", highlight=False)
+                out.print(f"  + {k}", highlight=False, markup=False)
             for k in t.removed[:examples]:
-                out.print(f"  − {k}", highlight=False)
+                out.print(f"  − {k}", highlight=False, markup=False)
             for k, cols in t.changed[:examples]:
-                out.print(f"  ~ {k}: " + "; ".join(f"{c}: {o!r} → {n!r}" for c, (o, n) in cols.items()), highlight=False)
+                out.print(f"  ~ {k}: " + "; ".join(f"{c}: {o!r} → {n!r}" for c, (o, n) in cols.items()), highlight=False, markup=False)
+
+
+@app.command("report")
+def report_cmd(package: Path = typer.Argument(Path("."), help="A repository, release directory or release zip."),
+               output: Path = typer.Option(Path("report.html"), "--output", "-o", help="HTML file to write."),
+               title: Optional[str] = typer.Option(None, help="Heading (default: newsclaims VERSION).")):
+    """Write the one-file HTML report of a package: counts, event timeline, claims per source and
+    speaker, the corroboration/contradiction matrix, figures by event, validation summary.
+
+    build refreshes docs/report.html and every release holds report.html; this renders any other
+    package. Example: newsclaims report dist/newsclaims-1.0.0 -o report-1.0.0.html
+    """
+    import tempfile
+    from .ingest import atomic_write
+    from .load import extract_zip
+    from .report import report
+    if package.suffix == ".zip" and package.is_file():
+        with tempfile.TemporaryDirectory(prefix="newsclaims-report-") as tmp:
+            page = run(report, run(extract_zip, package, Path(tmp)), title=title)
+    else:
+        page = run(report, package, title=title)
+    run(atomic_write, output, page.encode("utf-8"))
+    out.print(f"wrote {output}")
 
 
 @app.command("verify-release")

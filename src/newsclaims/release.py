@@ -26,6 +26,8 @@ import pyarrow.parquet as pq
 
 from . import csvio
 from .diff import Diff, LEVELS, TableDiff, bump, changelog_entry, diff, level_of
+from .codebook import codebook
+from .report import report
 from .errors import InvalidData, NewsclaimsError
 from .ingest import atomic_write
 from .schema import Table
@@ -163,6 +165,10 @@ def recover(root: Path, index: dict | None = None) -> None:
             (root / JOURNAL).unlink()   # a torn journal: the release never reached its commit point
         else:
             _finish(root, journal)
+    # Temporary files of an atomic write that was killed before its rename (never the real file).
+    for folder, name in ((root / DIST, JOURNAL.name), (root / INDEX.parent, INDEX.name), (root, "CHANGELOG.md")):
+        for tmp in folder.glob(f".{name}.*.tmp") if folder.is_dir() else []:
+            tmp.unlink(missing_ok=True)
     index = read_index(root)
     published = {r["version"] for r in index["releases"]}
     dist = root / DIST
@@ -309,11 +315,13 @@ def _write_release(root: Path, stage: Path, desc: dict, version: str, day: date,
     new_desc["id"] = f"newsclaims-{version}"
     (stage / "datapackage.json").write_bytes(descriptor_bytes(new_desc))
     shutil.copyfile(root / "README.md", stage / "README.md")
-    for extra in ("LICENSE", "CITATION.cff", "docs/codebook.md"):
+    for extra in ("LICENSE", "CITATION.cff", "DATASET.md"):
         if (root / extra).exists():
-            (stage / extra).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / extra, stage / extra)
     (stage / "CHANGELOG.md").write_text(f"# newsclaims {version}\n\n{section}", encoding="utf-8")
+    (stage / "docs").mkdir(exist_ok=True)
+    (stage / "docs" / "codebook.md").write_text(codebook(root), encoding="utf-8")
+    (stage / "report.html").write_text(report(stage, title=f"newsclaims {version}"), encoding="utf-8")
     files = sorted(p for p in stage.rglob("*") if p.is_file())
     sums = "".join(f"{sha256_file(p)}  {p.relative_to(stage).as_posix()}\n" for p in files)
     (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")

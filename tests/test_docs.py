@@ -1,0 +1,112 @@
+"""Documentation generated from the same source as the data: codebook, report, dataset card,
+citation file and command help."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from helpers import ROOT
+from newsclaims.cli import app
+from newsclaims.codebook import codebook
+from newsclaims.report import report
+from test_release import released  # noqa: F401  (fixture: a fresh release 1.0.0)
+
+runner = CliRunner()
+
+
+def test_the_committed_codebook_is_a_fresh_generation():
+    committed = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+    assert committed == codebook(ROOT), "docs/codebook.md is stale: run `newsclaims build` and commit it"
+
+
+def test_the_codebook_says_what_an_enum_value_means():
+    text = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+    claims = text[text.index("\n## claims\n"):text.index("\n## claim_events\n")]
+    qualifier = claims[claims.index("Values of `qualifier`"):]
+    line = next(ln for ln in qualifier.splitlines() if ln.startswith("- `at_least`"))
+    assert len(line) > len("- `at_least` — ") + 10                       # a meaning, not just the value
+    for table in yaml.safe_load((ROOT / "schemas" / "package.yaml").read_text(encoding="utf-8"))["resources"]:
+        assert f"\n## {table}\n" in text
+    assert "```mermaid" in text and "erDiagram" in text
+    assert "| `clm_" in text or "`clm_" in text                           # example values from the data
+
+
+def test_the_codebook_follows_a_schema_change(repo):
+    path = repo / "schemas" / "claims.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Stated as fact.", "Put forward as a fact."), encoding="utf-8")
+    assert "Put forward as a fact." in codebook(repo) and "Put forward as a fact." not in codebook(ROOT)
+
+
+def test_the_report_shows_counts_disagreements_and_validation():
+    page = report(ROOT)
+    assert page.startswith("<!doctype html>") and page.count("<svg") >= 4
+    external = re.findall(r'<(?:script|link|img|iframe)\b[^>]*(?:src|href)="(?!data:)[^"]+"|url\((?!#|data:)', page)
+    assert not external, f"the report is not self-contained: {external[:3]}"
+    for heading in ("Rows per table", "Events on a timeline", "Claims per source", "Claims per speaker",
+                    "Where sources agree and disagree", "Every contradiction", "Figures by event and speaker",
+                    "Validation summary"):
+        assert heading in page
+    assert "letter of intent" in page and "December 3, 2023" in page     # the known disagreements
+    assert page == report(ROOT), "the report is not deterministic"
+
+
+def test_a_release_ships_the_docs(released):  # noqa: F811
+    d = released / "dist" / "newsclaims-1.0.0"
+    for name in ("report.html", "docs/codebook.md", "CITATION.cff", "DATASET.md", "LICENSE"):
+        assert (d / name).is_file(), name
+        assert f"  {name}\n" in (d / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "newsclaims 1.0.0" in (d / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_report_renders_in_headless_chromium(tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)")
+    page = tmp_path / "report.html"
+    page.write_text(report(ROOT), encoding="utf-8")
+    png = tmp_path / "report.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--window-size=1200,2400", f"--screenshot={png}", page.as_uri()],
+                   capture_output=True, timeout=120, check=False)
+    assert png.is_file() and png.stat().st_size > 50_000, "Chromium did not render a screenshot"
+    import matplotlib.image as mpimg
+    pixels = mpimg.imread(png)[..., :3]
+    ink = (pixels.mean(axis=2) < 0.9).mean()
+    colours = len({tuple(p) for p in (pixels[::7, ::7].reshape(-1, 3) * 255).astype(int).tolist()})
+    assert ink > 0.03 and colours > 30, f"the rendering looks empty (ink {ink:.3f}, {colours} colours)"
+
+
+def test_every_command_has_complete_help_with_an_example():
+    main = runner.invoke(app, ["--help"])
+    assert main.exit_code == 0
+    import typer
+    commands = sorted(typer.main.get_command(app).commands)
+    assert len(commands) >= 9
+    for name in commands:
+        assert name in main.output
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0 and "Example" in result.output, f"{name} --help lacks an example"
+
+
+def test_the_citation_file_names_the_latest_release():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    import json
+    index = json.loads((ROOT / "releases" / "index.json").read_text(encoding="utf-8"))
+    latest = max(index["releases"], key=lambda r: tuple(int(x) for x in r["version"].split(".")))
+    assert cff["cff-version"] == "1.2.0" and cff["version"] == latest["version"]
+    assert str(cff["date-released"]) == latest["date"] and cff["license"] == "CC-BY-4.0"
+
+
+def test_the_dataset_card_covers_what_users_ask():
+    card = (ROOT / "DATASET.md").read_text(encoding="utf-8")
+    for words in ("What is not in it", "misdated", "Rafale", "letter of intent", "CC BY 4.0", "CITATION.cff",
+                  "CHANGELOG.md", "codebook"):
+        assert words in card, words
+    assert "DATASET.md" in (ROOT / "README.md").read_text(encoding="utf-8")
