@@ -332,7 +332,11 @@ def load(version: str | Path = "latest", *, tables: Iterable[str] | None = None,
     if not local:
         fetch_files(entry, [available[t][0] for t in wanted], base_url=base_url, cache_dir=cache_dir, timeout=timeout)
     reader = read_parquet_typed if fmt == "parquet" else read_csv_typed
-    frames = {name: reader(root / available[name][0], available[name][1]) for name in wanted}
+    try:
+        frames = {name: reader(root / available[name][0], available[name][1]) for name in wanted}
+    finally:
+        if local and Path(version).suffix == ".zip":    # the frames are in memory: drop the unpacked copy
+            shutil.rmtree(root.parent if root.parent.name.startswith("newsclaims-zip-") else root, ignore_errors=True)
     return Dataset(version=label, descriptor=descriptor, frames=frames)
 
 
