@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -67,6 +69,21 @@ def main(debug: bool = typer.Option(False, "--debug", help="Show Python tracebac
     STATE["debug"] = debug
 
 
+def _is_zip(path: Path) -> bool:
+    return path.suffix == ".zip" and path.is_file()
+
+
+@contextlib.contextmanager
+def _unpacked(path: Path):
+    """*path* itself, or for a release zip a temporary folder it is safely unpacked into."""
+    if not _is_zip(path):
+        yield path
+        return
+    from .load import extract_zip
+    with tempfile.TemporaryDirectory(prefix="newsclaims-zip-") as tmp:
+        yield run(extract_zip, path, Path(tmp))
+
+
 def _print_report(report, fmt: Format) -> None:
     if fmt is Format.json:
         sys.stdout.write(json.dumps([f.as_dict() for f in report.failures], indent=1, ensure_ascii=False) + "\n")
@@ -104,19 +121,14 @@ def validate_cmd(path: Path = typer.Argument(Path("."), help="Data package: a re
     Exit 0 valid, 1 invalid data, 2 unreadable input. A zip is checked for unsafe entries, then
     unpacked to a temporary folder and validated. Example: newsclaims validate --format github
     """
-    import tempfile
     from .build import recover_repository
-    from .load import extract_zip
     from .validate import validate
-    if path.suffix == ".zip" and path.is_file():
-        with tempfile.TemporaryDirectory(prefix="newsclaims-validate-") as tmp:
-            report = run(validate, run(extract_zip, path, Path(tmp)), rows=rows)
-            report.path = path
-            _print_report(report, format)
-    else:
+    if not _is_zip(path):
         run(recover_repository, path)
-        report = run(validate, path, rows=rows)
-        _print_report(report, format)
+    with _unpacked(path) as package:
+        report = run(validate, package, rows=rows)
+    report.path = path
+    _print_report(report, format)
     raise typer.Exit(0 if report.valid else 1)
 
 
@@ -266,15 +278,10 @@ def report_cmd(package: Path = typer.Argument(Path("."), help="A repository, rel
     build refreshes docs/report.html and every release holds report.html; this renders any other
     package. Example: newsclaims report dist/newsclaims-1.0.0 -o report-1.0.0.html
     """
-    import tempfile
     from .ingest import atomic_write
-    from .load import extract_zip
     from .report import report
-    if package.suffix == ".zip" and package.is_file():
-        with tempfile.TemporaryDirectory(prefix="newsclaims-report-") as tmp:
-            page = run(report, run(extract_zip, package, Path(tmp)), title=title)
-    else:
-        page = run(report, package, title=title)
+    with _unpacked(package) as folder:
+        page = run(report, folder, title=title)
     run(atomic_write, output, page.encode("utf-8"))
     out.print(f"wrote {output}")
 

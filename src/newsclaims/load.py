@@ -289,8 +289,6 @@ class Dataset:
 
 
 def _local_package(path: Path) -> Path:
-    if path.is_file() and path.suffix == ".zip":
-        return extract_zip(path)
     if path.is_file() and path.name == "datapackage.json":
         return path.parent
     if (path / "datapackage.json").exists():
@@ -314,6 +312,9 @@ def load(version: str | Path = "latest", *, tables: Iterable[str] | None = None,
     if format not in ("parquet", "csv"):
         raise NewsclaimsError(f"format must be 'parquet' or 'csv', not {format!r}", field="format")
     local = isinstance(version, Path) or os.sep in str(version) or Path(str(version)).exists()
+    if local and Path(version).is_file() and Path(version).suffix == ".zip":
+        with tempfile.TemporaryDirectory(prefix="newsclaims-zip-") as tmp:   # frames end in memory
+            return load(extract_zip(Path(version), Path(tmp)), tables=tables, format=format)
     if local:
         root = _local_package(Path(version))
         descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
@@ -332,11 +333,7 @@ def load(version: str | Path = "latest", *, tables: Iterable[str] | None = None,
     if not local:
         fetch_files(entry, [available[t][0] for t in wanted], base_url=base_url, cache_dir=cache_dir, timeout=timeout)
     reader = read_parquet_typed if fmt == "parquet" else read_csv_typed
-    try:
-        frames = {name: reader(root / available[name][0], available[name][1]) for name in wanted}
-    finally:
-        if local and Path(version).suffix == ".zip":    # the frames are in memory: drop the unpacked copy
-            shutil.rmtree(root.parent if root.parent.name.startswith("newsclaims-zip-") else root, ignore_errors=True)
+    frames = {name: reader(root / available[name][0], available[name][1]) for name in wanted}
     return Dataset(version=label, descriptor=descriptor, frames=frames)
 
 

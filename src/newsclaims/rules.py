@@ -82,10 +82,14 @@ def _arrow(series: pd.Series) -> pa.Array:
     return pa.array(series.astype("string[pyarrow]"))
 
 
+def _mask(found: pa.Array, index: pd.Index) -> pd.Series:
+    """An Arrow boolean array as a pandas mask (null counts as False)."""
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=index).fillna(False).astype(bool)
+
+
 def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
     """``values.isin(known)`` for string columns, computed by Arrow (pandas loops in Python here)."""
-    found = pc.is_in(_arrow(values), value_set=_arrow(known.drop_duplicates()))
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
+    return _mask(pc.is_in(_arrow(values), value_set=_arrow(known.drop_duplicates())), values.index)
 
 
 def _seed_texts(t: Tables) -> dict[str, str]:
@@ -269,7 +273,7 @@ def spreadsheet_formula(t: Tables) -> Iterator[Failure]:
             if not pc.any(hits).as_py():
                 continue
             hits = pc.and_(hits, pc.match_substring_regex(values, r"^[=+\-@][^\d\s.,]"))
-            bad = pd.Series(hits.to_numpy(zero_copy_only=False), index=df.index).fillna(False).astype(bool)
+            bad = _mask(hits, df.index)
             for idx in df.index[bad]:
                 yield t.fail(name, idx, col, "spreadsheet_formula", df.at[idx, col],
                              "starts like a spreadsheet formula; open the CSV as text (see README)")

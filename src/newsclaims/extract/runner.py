@@ -75,6 +75,11 @@ def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def _chunk_size(n: int, jobs: int) -> int:
+    """About four chunks per worker (balance) but 8–256 articles each (overhead vs. memory)."""
+    return max(8, min(256, n // (jobs * 4) or 1))
+
+
 def default_jobs() -> int:
     """All cores this process may use."""
     try:
@@ -93,10 +98,10 @@ def _local(todo: list[Seed], g: Gazetteer, jobs: int, done: Callable[[int], None
     # fork shares the spaCy pipeline built here with the workers; spawn elsewhere.
     pipeline(g)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = max(8, min(256, len(todo) // (jobs * 4) or 1))
+    chunks = _chunks(todo, _chunk_size(len(todo), jobs))
     out: list[bytes] = []
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        for chunk, result in zip(_chunks(todo, size), pool.map(_extract_encoded, _chunks(todo, size), [g] * len(todo))):
+        for chunk, result in zip(chunks, pool.map(_extract_encoded, chunks, [g] * len(chunks))):
             out += result
             done(len(chunk))
     return out
@@ -116,7 +121,7 @@ def _dask(todo: list[Seed], g: Gazetteer, jobs: int, address: str | None, done: 
         client = Client(cluster)
     try:
         g_future = client.scatter(g, broadcast=True)
-        chunks = _chunks(todo, max(8, min(256, len(todo) // (jobs * 4) or 1)))
+        chunks = _chunks(todo, _chunk_size(len(todo), jobs))
         futures = client.map(_extract_encoded, chunks, g=g_future, pure=False)
         out: list[bytes] = []
         for chunk, future in zip(chunks, futures):   # in order: the output does not depend on timing
