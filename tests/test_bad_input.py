@@ -296,6 +296,142 @@ def release_of_invalid_data(repo: Path, scratch: Path) -> list[str]:
     return ["release", "--version", "9.0.0", "--root", str(repo)]
 
 
+
+# --- issue 13: hostile or broken input --------------------------------------------------------
+
+def weakened_descriptor(repo: Path, scratch: Path) -> list[str]:
+    """A package that breaks a rule and whose descriptor downgrades every rule to a warning."""
+    edit_csv(repo, "claims", quote_mismatch)
+    path = repo / "datapackage.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    for rule in desc["newsclaims"]["rules"]:
+        rule["severity"] = "warning"
+    path.write_text(json.dumps(desc, indent=2), encoding="utf-8")
+    return ["validate", str(repo), "--no-rows"]
+
+
+def sources_outside(command: str):
+    def prepare(repo: Path, scratch: Path) -> list[str]:
+        write(scratch.parent / "outside.txt", "not a seed")
+        path = repo / "datapackage.json"
+        desc = json.loads(path.read_text(encoding="utf-8"))
+        desc["sources"][0]["path"] = "../scratch/../outside.txt"
+        path.write_text(json.dumps(desc, indent=2), encoding="utf-8")
+        if command == "release":
+            return ["release", "--version", "9.0.0", "--root", str(repo)]
+        return ["validate", str(repo), "--no-rows"]
+    return prepare
+
+
+def yaml_edit(path: str, fn, command: str = "build"):
+    def prepare(repo: Path, scratch: Path) -> list[str]:
+        target = repo / path
+        target.write_text(fn(target.read_text(encoding="utf-8")), encoding="utf-8")
+        return [command, "--root", str(repo)]
+    return prepare
+
+
+def duplicate_claims_key(text: str) -> str:
+    """A second `claims:` list: YAML would keep only the last, dropping every review above it."""
+    return text + "\nclaims:\n  - match: {quote: \"We are counting on the resumption of POW exchanges\"}\n    action: confirm\n"
+
+
+def deep_nesting(text: str) -> str:
+    return text + "\nextra: " + "[" * 5000 + "]" * 5000 + "\n"
+
+
+def event_ends_before_it_starts(text: str) -> str:
+    return text.replace('    end: "2022-12-31"', '    end: "2021-12-31"', 1)
+
+
+def descriptor_resource(fn):
+    def change(desc):
+        fn(next(r for r in desc["resources"] if r["name"] == "claims"))
+    return descriptor(change)
+
+
+def report_of(prepare_descriptor):
+    def prepare(repo: Path, scratch: Path) -> list[str]:
+        prepare_descriptor(repo, scratch)
+        return ["report", str(repo), "-o", str(scratch / "report.html")]
+    return prepare
+
+
+def odd_zip(kind: str):
+    """A release zip damaged or crafted in one way a reader must refuse with one line."""
+    def prepare(repo: Path, scratch: Path, srv) -> list[str]:
+        path = scratch / "newsclaims-1.0.0.zip"
+        entries = [(p, f"newsclaims-1.0.0/{p.relative_to(srv['release']).as_posix()}")
+                   for p in sorted(srv["release"].rglob("*")) if p.is_file() and p.suffix != ".zip"]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+            for p, name in entries:
+                zf.write(p, name)
+            if kind == "windows":
+                zf.writestr("newsclaims-1.0.0\\..\\..\\escaped.txt", "gotcha")
+        data = bytearray(path.read_bytes())
+        if kind == "crc":       # flip a byte inside the stored datapackage.json: its CRC no longer matches
+            at = data.index(b'"resources"')
+            data[at + 2] ^= 0x20
+        elif kind in ("method", "encrypted"):
+            for sig, flag_at, method_at in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+                pos = data.find(sig)
+                while pos != -1:
+                    if kind == "method":
+                        data[pos + method_at:pos + method_at + 2] = (99).to_bytes(2, "little")
+                    else:
+                        data[pos + flag_at] |= 0x01
+                    pos = data.find(sig, pos + 4)
+        path.write_bytes(bytes(data))
+        return ["validate", str(path)]
+    return prepare
+
+
+def zip_bomb(repo: Path, scratch: Path, srv) -> list[str]:
+    """A 1 GiB entry of zeros that packs into about 1 MB."""
+    path = scratch / "newsclaims-1.0.0.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        info = zipfile.ZipInfo("newsclaims-1.0.0/data/zeros.csv")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w", force_zip64=True) as fh:
+            block = bytes(1 << 20)
+            for _ in range(1024):
+                fh.write(block)
+    return ["validate", str(path)]
+
+
+def invisible(repo: Path, scratch: Path) -> list[str]:
+    return ["add-seed", str(write(scratch / "zw.txt", "Officials said 1\u200b76 drones were shot down on Sunday.\n")),
+            "--root", str(repo)]
+
+
+def special_file(kind: str):
+    def prepare(repo: Path, scratch: Path) -> list[str]:
+        if kind == "fifo":
+            path = scratch / "pipe.txt"
+            os.mkfifo(path)
+        else:
+            path = Path("/dev/zero")
+        return ["add-seed", str(path), "--root", str(repo)]
+    return prepare
+
+
+def symlinked_seed(repo: Path, scratch: Path) -> list[str]:
+    outside = write(scratch / "elsewhere.txt", (repo / SEED).read_bytes())
+    (repo / SEED).unlink()
+    (repo / SEED).symlink_to(outside)
+    return ["build", "--root", str(repo)]
+
+
+def report_into_seeds(repo: Path, scratch: Path) -> list[str]:
+    return ["report", str(repo), "-o", str(repo / "seeds" / "report.html")]
+
+
+def report_over_link(repo: Path, scratch: Path) -> list[str]:
+    target = write(scratch / "precious.txt", "keep me")
+    (scratch / "out.html").symlink_to(target)
+    return ["report", str(repo), "-o", str(scratch / "out.html")]
+
+
 CASES = [
     # seeds
     Case("seed-empty", add_seed(b""), ("article.txt", "empty")),
@@ -359,6 +495,49 @@ CASES = [
     Case("release-invalid-data", release_of_invalid_data, ("data/claims.csv", "validate")),
     Case("release-bad-version", lambda repo, scratch: ["release", "--version", "1.0", "--root", str(repo)], ("1.0", "X.Y.Z")),
     Case("release-existing-version", lambda repo, scratch: ["release", "--version", "1.0.0", "--root", str(repo)], ("1.0.0", "already released")),
+    # issue 13: descriptors cannot weaken their own validation or escape the package
+    Case("descriptor-weakens-rules", weakened_descriptor, ("data/claims.csv", "quote"), code=1),
+    Case("descriptor-sources-outside", sources_outside("validate"), ("datapackage.json", "outside.txt", "leaves the package")),
+    Case("release-sources-outside", sources_outside("release"), ("datapackage.json", "outside.txt")),
+    # issue 13: curation YAML
+    Case("yaml-duplicate-key", yaml_edit(REVIEW, duplicate_claims_key), (REVIEW + ":", "'claims'", "twice", "lines 5 and")),
+    Case("yaml-impossible-date", curation("curation/events.yaml", 'start: "2022-01-01"', 'start: "2022-02-30"'),
+         ("curation/events.yaml:11", "2022-02-30")),
+    Case("yaml-non-ascii-digits", curation("curation/events.yaml", 'start: "2022-01-01"', 'start: "\u0662\u0660\u0662\u0662-01-01"'),
+         ("curation/events.yaml:11", "date")),
+    Case("yaml-date-trailing-newline", curation("curation/events.yaml", 'start: "2022-01-01"', 'start: "2022-01-01\\n"'),
+         ("curation/events.yaml:11", "date")),
+    Case("yaml-deep-nesting", yaml_edit(REVIEW, deep_nesting), (REVIEW + ":", "nested")),
+    Case("yaml-rule-failure-names-entry", yaml_edit("curation/events.yaml", event_ends_before_it_starts),
+         ("curation/events.yaml:4", "date"), code=1),
+    # issue 13: descriptors that crashed the readers
+    Case("descriptor-unknown-hash", resource("claims", hash="sha999:abcd"), ("datapackage.json", "hash", "sha999")),
+    Case("descriptor-resource-not-object", descriptor(lambda d: d["resources"].append("claims")),
+         ("datapackage.json", "resources[10]", "object")),
+    Case("descriptor-resource-no-name", descriptor(lambda d: d["resources"][0].pop("name")), ("datapackage.json", "resources[0].name")),
+    Case("descriptor-unknown-field-type", descriptor_resource(lambda r: r["schema"]["fields"][0].update(type="geopoint")),
+         ("datapackage.json", "type", "geopoint")),
+    Case("descriptor-invalid-pattern", descriptor_resource(lambda r: r["schema"]["fields"][0].update(constraints={"pattern": "(["})),
+         ("datapackage.json", "pattern", "([")),
+    Case("descriptor-schema-url", descriptor_resource(lambda r: r.update(schema="https://example.org/schema.json")),
+         ("datapackage.json", "schema", "inline")),
+    Case("report-unknown-field-type", report_of(descriptor_resource(lambda r: r["schema"]["fields"][0].update(type="geopoint"))),
+         ("datapackage.json", "geopoint")),
+    Case("report-schema-url", report_of(descriptor_resource(lambda r: r.update(schema="schema.json"))), ("datapackage.json", "inline")),
+    # issue 13: input hygiene
+    Case("seed-invisible-characters", invisible, ("zw.txt", "U+200B", "line 1, column 17")),
+    Case("seed-bad-url", lambda repo, scratch: ["add-seed", str(write(scratch / "a.txt", "Kyiv said 12 drones were downed.")),
+                                                "--url", "www.example.org/x", "--root", str(repo)], ("--url", "web address")),
+    Case("seed-bad-language", lambda repo, scratch: ["add-seed", str(write(scratch / "a.txt", "Kyiv said 12 drones were downed.")),
+                                                     "--language", "English", "--root", str(repo)], ("--language", "BCP 47")),
+    Case("seed-fifo", special_file("fifo"), ("pipe.txt", "FIFO")),
+    Case("seed-device", special_file("device"), ("/dev/zero", "device")),
+    Case("seed-symlink", symlinked_seed, ("seeds/catalog.csv:", "link")),
+    # issue 13: versions and written files
+    Case("release-pre-release", lambda repo, scratch: ["release", "--version", "1.1.0-rc.1", "--root", str(repo)],
+         ("--version", "1.1.0-rc.1", "pre-release")),
+    Case("report-into-seeds", report_into_seeds, ("seeds/report.html", "seeds")),
+    Case("report-over-link", report_over_link, ("out.html", "link")),
 ]
 
 DOWNLOAD_CASES = [
@@ -377,6 +556,14 @@ DOWNLOAD_CASES = [
     Case("fetch-index-wrong-shape", fetch("ok", raw_index=b'{"releases": 3}'), ("index.json",)),
     Case("fetch-unknown-version", fetch("ok", version="7.7.7"), ("7.7.7", "known versions")),
     Case("fetch-served-evil-zip", served_evil_zip, ("newsclaims-1.0.0.zip", "outside")),
+    # issue 13: archives that crashed the reader, and downloads without bounds
+    Case("zip-bad-crc", odd_zip("crc"), ("newsclaims-1.0.0.zip", "CRC")),
+    Case("zip-unknown-compression", odd_zip("method"), ("newsclaims-1.0.0.zip", "compression")),
+    Case("zip-encrypted", odd_zip("encrypted"), ("newsclaims-1.0.0.zip", "encrypted")),
+    Case("zip-windows-traversal", odd_zip("windows"), ("newsclaims-1.0.0.zip", "outside")),
+    Case("zip-bomb", zip_bomb, ("newsclaims-1.0.0.zip", "unpack to 1,073,741,824 bytes")),
+    Case("fetch-trickle", fetch("trickle"), ("newsclaims-1.0.0.zip", "took longer")),
+    Case("fetch-endless-body", fetch("endless"), ("newsclaims-1.0.0.zip", "more than")),
 ]
 
 

@@ -7,9 +7,12 @@ and ``newsclaims validate`` (which first finishes or undoes what the killed run 
 from __future__ import annotations
 
 import hashlib
+import os
 import random
+import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -20,7 +23,7 @@ from filelock import FileLock
 
 from typer.testing import CliRunner
 
-from helpers import cli
+from helpers import ROOT, cli
 from newsclaims.cli import app
 from test_release import fresh_repo
 
@@ -87,17 +90,30 @@ def kill_at_random_moments(repo: Path, pristine: Path, args: list[str], old: dic
     assert {s for _, _, s in outcomes} == {"old", "new"}, f"{label}: never saw one of the states: {outcomes}"
 
 
-def test_build_killed_at_random_moments_leaves_old_or_new(tmp_path: Path):
-    pristine = fresh_repo(tmp_path / "pristine")
-    review = next((pristine / "curation" / "reviews").glob("000_*.yaml"))
+def change_curation(repo: Path) -> Path:
+    """Reject one claim, so that the next build has something new to write."""
+    review = next((repo / "curation" / "reviews").glob("000_*.yaml"))
     review.write_text(review.read_text(encoding="utf-8").replace(REJECT, REJECTED), encoding="utf-8")
-    parts = ("data", "datapackage.json")
+    return repo
+
+
+def build_states(tmp_path: Path, parts: tuple[str, ...]) -> tuple[Path, dict, dict]:
+    """A repository (with docs/) whose next build changes *parts*, and their old and new snapshots."""
+    pristine = fresh_repo(tmp_path / "pristine")
+    shutil.copytree(ROOT / "docs", pristine / "docs")      # docs are part of what a build commits
+    change_curation(pristine)
     old = snapshot(pristine, parts)
     done = tmp_path / "done"
     shutil.copytree(pristine, done)
     assert cli("build", "--root", str(done)).returncode == 0
     new = snapshot(done, parts)
     assert new != old
+    return pristine, old, new
+
+
+def test_build_killed_at_random_moments_leaves_old_or_new(tmp_path: Path):
+    parts = ("data", "datapackage.json", "docs")
+    pristine, old, new = build_states(tmp_path, parts)
     repo = tmp_path / "repo"
     kill_at_random_moments(repo, pristine, ["build", "--root", str(repo)], old, new, parts, "build")
 
@@ -129,9 +145,7 @@ def test_a_second_run_fails_clearly_while_the_first_holds_the_lock(tmp_path: Pat
 
 
 def test_two_builds_started_together_never_interleave(tmp_path: Path):
-    repo = fresh_repo(tmp_path / "repo")
-    review = next((repo / "curation" / "reviews").glob("000_*.yaml"))
-    review.write_text(review.read_text(encoding="utf-8").replace(REJECT, REJECTED), encoding="utf-8")
+    repo = change_curation(fresh_repo(tmp_path / "repo"))
     procs = [subprocess.Popen([sys.executable, "-m", "newsclaims", "build", "--root", str(repo)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
@@ -149,3 +163,220 @@ def test_the_lock_is_released_when_a_run_fails(tmp_path: Path):
     lock = FileLock(str(repo / ".newsclaims.lock"))
     lock.acquire(timeout=0)     # raises Timeout if the failed run still held it
     lock.release()
+
+
+# --- issue 13: nothing lost ---------------------------------------------------------------------
+
+TREE = ("data", "datapackage.json", "docs", "seeds", "curation", "dist", "releases")
+
+
+def _repo_with_docs(path: Path) -> Path:
+    repo = fresh_repo(path)
+    shutil.copytree(ROOT / "docs", repo / "docs")
+    return repo
+
+
+def _one_error_line(result) -> str:
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("journal", [b"", b"src_tor", b'{"kind": "newsclaims-swap", "stage": "..", "paths": ["data"]}',
+                                     b'{"kind": "newsclaims-swap", "stage": ".newsclaims-stage-x", "paths": ["seeds"]}'],
+                         ids=["empty", "torn", "stage-outside", "foreign-path"])
+def test_a_journal_that_cannot_be_trusted_moves_nothing(tmp_path: Path, journal: bytes):
+    repo = _repo_with_docs(tmp_path / "repo")
+    (repo / ".newsclaims-stage-x").mkdir()
+    (repo / ".newsclaims-stage-x" / ".newsclaims-staging").write_text("")
+    before = snapshot(repo, TREE)
+    (repo / ".newsclaims-swap").write_bytes(journal)
+    for _ in range(2):                                   # the second run used to delete data/
+        result = cli("validate", str(repo), "--no-rows")
+        assert result.returncode == 2
+        line = _one_error_line(result)
+        assert ".newsclaims-swap" in line and "nothing was moved" in line, line
+        assert snapshot(repo, TREE) == before
+
+
+def test_a_release_journal_that_cannot_be_trusted_moves_nothing(tmp_path: Path):
+    repo = _repo_with_docs(tmp_path / "repo")
+    (repo / "dist").mkdir()
+    (repo / "dist" / "elsewhere").mkdir()
+    (repo / "dist" / "elsewhere" / "keep.txt").write_text("mine")
+    (repo / "dist" / ".newsclaims-release-journal.json").write_text(
+        '{"kind": "newsclaims-release", "version": "1.0.0", "stage": "dist/elsewhere", "index": "{}", "changelog": ""}')
+    before = snapshot(repo, TREE)
+    result = cli("validate", str(repo), "--no-rows")
+    assert result.returncode == 2 and "nothing was moved" in _one_error_line(result)
+    assert snapshot(repo, TREE) == before
+
+
+def test_recovery_never_deletes_folders_it_did_not_make(tmp_path: Path):
+    repo = _repo_with_docs(tmp_path / "repo")
+    (repo / "releases" / "index.json").unlink(missing_ok=True)          # every release unindexed
+    for name in ("newsclaims-notes", "newsclaims-9.9.9", ".newsclaims-release-mine"):
+        (repo / "dist" / name).mkdir(parents=True)
+        (repo / "dist" / name / "keep.txt").write_text("a user's file")
+    (repo / ".newsclaims-stage-mine").mkdir()
+    (repo / ".newsclaims-stage-mine" / "keep.txt").write_text("a user's file")
+    before = snapshot(repo, (*TREE, ".newsclaims-stage-mine"))
+    assert cli("validate", str(repo), "--no-rows").returncode == 0
+    assert snapshot(repo, (*TREE, ".newsclaims-stage-mine")) == before
+
+
+def test_add_seed_waits_for_the_lock_and_fails_clearly(tmp_path: Path):
+    repo = fresh_repo(tmp_path / "repo")
+    article = tmp_path / "a.txt"
+    article.write_text("Officials said 12 drones were shot down over the region on Sunday.\n")
+    before = snapshot(repo, TREE)
+    with FileLock(str(repo / ".newsclaims.lock")):
+        result = subprocess.run([sys.executable, "-m", "newsclaims", "add-seed", str(article), "--root", str(repo)],
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "another build or release is running" in _one_error_line(result)
+    assert snapshot(repo, TREE) == before
+
+
+def test_two_add_seeds_at_once_lose_no_row(tmp_path: Path):
+    repo = fresh_repo(tmp_path / "repo")
+    files = []
+    for i in range(3):
+        f = tmp_path / f"a{i}.txt"
+        f.write_text(f"Officials said {10 + i} drones were shot down over region number {i} on Sunday.\n")
+        files.append(f)
+    procs = [subprocess.Popen([sys.executable, "-m", "newsclaims", "add-seed", str(f), "--root", str(repo)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in files]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    catalog = (repo / "seeds" / "catalog.csv").read_text(encoding="utf-8")
+    for f, (code, stderr) in zip(files, results):
+        digest = hashlib.sha256(f.read_bytes()).hexdigest()
+        if code == 0:
+            assert digest in catalog, f"{f.name} was reported added but its row is missing"
+        else:
+            assert "another build or release is running" in stderr, stderr
+    assert sum(code == 0 for code, _ in results) >= 1
+    assert cli("build", "--root", str(repo)).returncode == 0
+
+
+def test_add_seed_takes_over_the_seed_a_killed_add_seed_left(tmp_path: Path):
+    repo = fresh_repo(tmp_path / "repo")
+    article = tmp_path / "a.txt"
+    article.write_bytes(b"Officials said 12 drones were shot down over the region on Sunday.\n")
+    digest = hashlib.sha256(article.read_bytes()).hexdigest()
+    orphan = repo / "seeds" / f"005_{digest[:16]}.txt"      # copied, then killed before the catalog row
+    orphan.write_bytes(article.read_bytes())
+    result = cli("add-seed", str(article), "--root", str(repo))
+    assert result.returncode == 0, result.stderr
+    assert f"seeds/005_{digest[:16]}.txt" in (repo / "seeds" / "catalog.csv").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (repo / "seeds").glob(f"*_{digest[:16]}.txt")) == [orphan.name]
+
+
+def _chattr(flag: str, *paths: Path) -> bool:
+    try:
+        return subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True).returncode == 0
+    except FileNotFoundError:
+        return False
+
+
+def test_reading_commands_work_in_a_read_only_checkout(tmp_path: Path):
+    repo = _repo_with_docs(tmp_path / "repo")
+    shutil.rmtree(repo / ".newsclaims-cache", ignore_errors=True)
+    if not _chattr("+i", repo):
+        pytest.skip("chattr +i (an immutable folder, read-only even for root) is not supported on this file system")
+    try:
+        out = tmp_path / "report.html"
+        for args in (["validate", str(repo)], ["review", "--root", str(repo)],
+                     ["report", str(repo), "-o", str(out)], ["diff", ".", ".", "--root", str(repo)]):
+            result = cli(*args)
+            assert result.returncode == 0, f"{args}: {result.stderr}"
+        assert not (repo / ".newsclaims.lock").exists()
+    finally:
+        _chattr("-i", repo)
+
+
+def test_a_read_only_data_folder_leaves_everything_as_it_was(tmp_path: Path):
+    repo = change_curation(_repo_with_docs(tmp_path / "repo"))
+    before = snapshot(repo, TREE)
+    if not _chattr("+i", repo / "data"):
+        pytest.skip("chattr +i (an immutable folder, read-only even for root) is not supported on this file system")
+    try:
+        result = cli("build", "--root", str(repo))
+    finally:
+        _chattr("-i", repo / "data")
+    assert result.returncode != 0
+    line = _one_error_line(result)
+    assert "data" in line and "nothing was replaced" in line, line
+    assert snapshot(repo, TREE) == before
+    leftovers = [p.name for p in repo.glob(".newsclaims-*") if p.name not in (".newsclaims-cache", ".newsclaims.lock")]
+    assert not leftovers, leftovers
+
+
+def test_ctrl_c_during_a_build_reports_what_actually_happened(tmp_path: Path):
+    parts = ("data", "datapackage.json", "docs")
+    pristine, old, new = build_states(tmp_path, parts)
+    repo = tmp_path / "repo"
+    shutil.copytree(pristine, repo)
+    duration = timed_run("build", "--root", str(repo))
+    rng = random.Random(13)
+    seen = []
+    for _ in range(8):
+        shutil.rmtree(repo)
+        shutil.copytree(pristine, repo)
+        proc = subprocess.Popen([sys.executable, "-m", "newsclaims", "build", "--root", str(repo)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.5, 1.05) * duration)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=600)
+        now = snapshot(repo, parts)
+        state = "old" if now == old else "new" if now == new else "mixed"
+        seen.append((proc.returncode, state))
+        assert state != "mixed", stderr
+        if "nothing was replaced" in stderr or "before anything" in stderr or "are unchanged" in stderr:
+            assert state == "old", f"said nothing was replaced, but the tree is {state}: {stderr}"
+        elif proc.returncode == 130:
+            assert "committed" in stderr and state == "new", f"said {stderr!r}, tree is {state}"
+    print("(exit, state) after Ctrl-C:", seen)
+    assert any(code == 130 for code, _ in seen), seen
+
+
+def test_a_damaged_extraction_cache_entry_is_recomputed(tmp_path: Path):
+    repo = fresh_repo(tmp_path / "repo")
+    assert cli("build", "--root", str(repo)).returncode == 0
+    built = snapshot(repo, ("data", "datapackage.json"))
+    entries = sorted((repo / ".newsclaims-cache" / "extract").rglob("*.json"))
+    assert entries
+    for entry in entries:
+        entry.write_text('{"source_id": "src_x", "claims": [{}], "excluded": [], "new_actors": {}}')
+    result = cli("build", "--root", str(repo))
+    assert result.returncode == 0, result.stderr
+    assert snapshot(repo, ("data", "datapackage.json")) == built
+
+
+def test_written_files_get_ordinary_permissions(tmp_path: Path):
+    repo = change_curation(_repo_with_docs(tmp_path / "repo"))
+    old_mask = os.umask(0o022)
+    try:
+        assert cli("build", "--root", str(repo)).returncode == 0
+        assert cli("report", str(repo), "-o", str(tmp_path / "r.html")).returncode == 0
+    finally:
+        os.umask(old_mask)
+    for path in (repo / "docs" / "report.html", repo / "docs" / "codebook.md", tmp_path / "r.html"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, f"{path}: {oct(path.stat().st_mode)}"
+
+
+def test_a_full_disk_names_the_file_and_replaces_nothing(tmp_path: Path):
+    repo = fresh_repo(tmp_path / "repo")
+    out = tmp_path / "out.html"
+    out.write_text("the previous report")
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
+    result = subprocess.run([sys.executable, "-m", "newsclaims", "report", str(repo), "-o", str(out)],
+                            capture_output=True, text=True, timeout=300, preexec_fn=limit)
+    assert result.returncode != 0
+    line = _one_error_line(result)
+    assert str(out) in line and "nothing was replaced" in line, line
+    assert out.read_text() == "the previous report"
+    assert not list(tmp_path.glob(".out.html.*"))

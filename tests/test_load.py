@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import shutil
 import threading
 import time
@@ -24,16 +25,23 @@ TIMEOUT = 0.5
 
 class Handler(http.server.BaseHTTPRequestHandler):
     """Serves release assets from a flat folder; the first path segment picks a behaviour:
-    ok, tamper, notfound, error, truncate, slow."""
+    ok, tamper, notfound, error, truncate, slow, trickle (a byte every 50 ms, for at most 60 s)
+    and endless (zeros without a length, at most 64 MiB). Every request is recorded in ``hits``
+    and the bytes sent in ``sent``."""
 
     assets: Path = Path()
+    hits: list = []
+    sent: list = []
 
     def log_message(self, *args):
         pass
 
     def do_GET(self):
         mode, _, name = self.path.lstrip("/").partition("/")
+        self.hits.append((mode, name))
         path = self.assets / name
+        if mode in ("trickle", "endless") and path.is_file():
+            return self._unbounded(mode, path)
         if mode == "notfound" or not path.is_file():
             return self.send_error(404)
         if mode == "error":
@@ -52,6 +60,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
             pass
 
 
+def _unbounded(self, mode: str, path: Path) -> None:
+    self.send_response(200)
+    if mode == "trickle":
+        body = path.read_bytes()
+        self.send_header("Content-Length", str(len(body)))
+    self.end_headers()
+    begin, total = time.monotonic(), 0
+    try:
+        while time.monotonic() - begin < 60 and total < 64 << 20:
+            chunk = body[total:total + 1] if mode == "trickle" else bytes(1 << 16)
+            if not chunk:
+                break
+            self.wfile.write(chunk)
+            self.wfile.flush()
+            total += len(chunk)
+            if mode == "trickle":
+                time.sleep(0.05)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    self.sent.append((mode, total))
+
+
+Handler._unbounded = _unbounded
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("served")
@@ -68,7 +101,7 @@ def server(tmp_path_factory):
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield {"url": f"http://127.0.0.1:{httpd.server_address[1]}", "index": repo / "releases" / "index.json",
-           "release": rel}
+           "release": rel, "handler": handler}
     httpd.shutdown()
     httpd.server_close()
 
@@ -194,3 +227,58 @@ def test_readme_loading_examples_run(server, tmp_path, name):
     r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip()
+
+
+# --- issue 13: bounded downloads and a cache that is proven, not assumed ------------------------
+
+def test_a_404_is_not_retried(server, tmp_path):
+    handler = server["handler"]
+    before = len(handler.hits)
+    with pytest.raises(NewsclaimsError, match="404"):
+        remote(server, "notfound", tmp_path, tables=["claims"])
+    assert [h for h in handler.hits[before:] if h[0] == "notfound"] == [("notfound", "datapackage.json")]
+
+
+def test_an_endless_body_is_cut_at_the_size_the_index_records(server, tmp_path):
+    handler = server["handler"]
+    before = len(handler.sent)
+    with pytest.raises(NewsclaimsError, match="more than the .* bytes the index records"):
+        remote(server, "endless", tmp_path, tables=["claims"])
+    time.sleep(0.5)          # the handler records what it sent once the client hung up
+    sent = [n for mode, n in handler.sent[before:] if mode == "endless"]
+    assert sent and max(sent) < 16 << 20, f"the server sent {sent} bytes before the client stopped"
+    leftovers = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert not leftovers, f"a partial download was left in the cache: {leftovers}"
+
+
+def test_a_same_size_same_mtime_edit_of_a_cached_file_is_caught(server, tmp_path):
+    original = remote(server, "ok", tmp_path, format="csv", tables=["claims"])
+    cached = tmp_path / "1.0.0" / "data" / "claims.csv"
+    st = cached.stat()
+    data = cached.read_bytes()
+    at = data.index(b",176,")
+    cached.write_bytes(data[:at] + b",977," + data[at + 5:])          # same size
+    os.utime(cached, ns=(st.st_atime_ns, st.st_mtime_ns))           # same mtime
+    again = remote(server, "ok", tmp_path, format="csv", tables=["claims"])
+    pd.testing.assert_frame_equal(again.claims, original.claims)
+    assert cached.read_bytes() == data, "the tampered cached file was not replaced by the published one"
+
+
+def test_pre_release_versions_in_an_index_sort_by_semver_and_latest_stays_stable(server, tmp_path):
+    from newsclaims.load import _entry
+    from newsclaims.release import previous_release
+    index = json.loads(Path(server["index"]).read_text(encoding="utf-8"))
+    stable_entry = index["releases"][0]
+    index["releases"] = [{**stable_entry, "version": v} for v in ("0.9.0", "1.0.0-rc.2", "1.0.0-rc.10")] + [stable_entry]
+    assert _entry(index, "latest")["version"] == "1.0.0"
+    assert _entry(index, "1.0.0-rc.10")["version"] == "1.0.0-rc.10"
+    (tmp_path / "dist" / "newsclaims-1.0.0").mkdir(parents=True)
+    assert previous_release(tmp_path, index)[0] == "1.0.0"
+    result = cli("fetch", "latest", str(tmp_path / "got"), "--base-url", f"{server['url']}/ok/",
+                 "--index", str(_write(tmp_path / "index.json", index)), "--timeout", "2")
+    assert result.returncode == 0, result.stderr
+
+
+def _write(path: Path, data: dict) -> Path:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path

@@ -1,5 +1,11 @@
 """``python -m newsclaims`` runs the command line."""
 
-from .cli import app
+import sys
+
+try:
+    from .cli import app
+except KeyboardInterrupt:       # Ctrl-C while starting up: nothing was read or written yet
+    sys.stderr.write("interrupted before anything was written\n")
+    sys.exit(130)
 
 app(prog_name="newsclaims")

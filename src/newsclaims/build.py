@@ -4,21 +4,22 @@ in a staging directory and swapped in only when valid.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from filelock import FileLock, Timeout
-
 from . import curate
 from .errors import InvalidData, NewsclaimsError
 from .extract.runner import extract_all
+from .fsio import make_staging, remove_staging, repository_lock
 from .gazetteer import load_gazetteer
-from .ingest import atomic_write, load_seeds
+from .ingest import load_seeds
 from .schema import load_package
-from .tables import actor_rows, assemble, place_rows, recover, source_rows, staging_dir, swap_in, write_files
+from .swap import STAGE_PREFIX, commit, recover_repository
+from .tables import actor_rows, assemble, place_rows, source_rows, write_files
 from .validate import Report, validate
+
+__all__ = ["BuildResult", "Interrupted", "Options", "build", "recover_repository", "tables"]
 
 
 @dataclass
@@ -27,38 +28,18 @@ class BuildResult:
     report: Report
 
 
-def lock(root: Path, what: str) -> FileLock:
-    """The repository lock: one build or release at a time; released on every exit path."""
-    return FileLock(str(root / ".newsclaims.lock"), timeout=0, blocking=False)
+class Interrupted(NewsclaimsError):
+    """Ctrl-C (or SIGTERM) stopped a run; the message says truthfully what was replaced."""
 
-
-def recover_repository(root: Path) -> None:
-    """Finish or undo what an interrupted build or release left behind (when no other build or
-    release is running). Every command that reads the repository calls this first."""
-    from . import release
-    root = Path(root).resolve()
-    if not (root / "seeds" / "catalog.csv").exists():
-        return      # not a repository (a release directory, say): nothing to recover
-    try:
-        with lock(root, "recover"):
-            recover(root)
-            release.recover(root)
-    except Timeout:
-        pass        # someone is building or releasing right now; they recover on their own
+    exit_code = 130
 
 
 def build(root: Path, *, progress: Callable[[str], None] = lambda _: None, options: Options | None = None) -> BuildResult:
     """Rebuild the package from ``seeds/`` (and curation) and swap it in when it validates."""
     root = Path(root).resolve()
-    try:
-        with lock(root, "build"):
-            recover(root)
-            from . import release
-            release.recover(root)
-            return _build(root, progress, options or Options())
-    except Timeout:
-        raise NewsclaimsError("another build or release is running in this repository", file=root / ".newsclaims.lock",
-                              hint="Wait for it to finish (the lock is released when it exits).") from None
+    with repository_lock(root):
+        recover_repository(root, locked=True)
+        return _build(root, progress, options or Options())
 
 
 @dataclass(frozen=True)
@@ -80,6 +61,10 @@ def tables(root: Path, *, progress: Callable[[str], None] = lambda _: None, coll
     Returns ``(pkg, seeds, frames, problems)``; *problems* holds curation entries that match
     nothing when ``collect`` is true (otherwise the first one is raised).
     """
+    return _tables(root, progress, collect, options)[:4]
+
+
+def _tables(root: Path, progress: Callable[[str], None], collect: bool, options: Options):
     pkg = load_package(root / "schemas")
     g = load_gazetteer(root)
     seeds = load_seeds(root)
@@ -103,41 +88,64 @@ def tables(root: Path, *, progress: Callable[[str], None] = lambda _: None, coll
         "excluded_spans": [{"source_id": x.source_id, "char_start": s.start, "char_end": s.end, "reason": s.reason,
                             "text": s.text} for x in extractions for s in x.excluded],
     }
-    return pkg, seeds, assemble(pkg, rows), curated.problems
+    return pkg, seeds, assemble(pkg, rows), curated.problems, curated.origins
 
 
-def write_docs(root: Path) -> None:
-    """Regenerate the codebook and the working tree's report (derived files, so no staging)."""
+def write_docs(package: Path, root: Path, target: Path) -> list[str]:
+    """Write the codebook (from *root*'s schemas) and the report of *package* under *target*/docs;
+    return the paths written, relative to *target*."""
     from .codebook import PATH as CODEBOOK, codebook
     from .report import PATH as REPORT, report
-    for stale in (root / "docs").glob(".*.tmp"):     # left by a run killed while writing docs
-        stale.unlink(missing_ok=True)
-    atomic_write(root / CODEBOOK, codebook(root).encode("utf-8"))
-    atomic_write(root / REPORT, report(root, title="newsclaims — working tree").encode("utf-8"))
+    (target / "docs").mkdir(parents=True, exist_ok=True)
+    (target / CODEBOOK).write_bytes(codebook(root).encode("utf-8"))
+    (target / REPORT).write_bytes(report(package, title="newsclaims — working tree").encode("utf-8"))
+    return [CODEBOOK.as_posix(), REPORT.as_posix()]
+
+
+def _where(failure, origins: dict, root: Path) -> tuple[object, int | None, str | None]:
+    """The curation entry behind a failed row when there is one (the curator fixes it there),
+    else the table file and row."""
+    if failure.table and failure.key and (failure.table, failure.key) in origins:
+        path, line = origins[(failure.table, failure.key)]
+        return Path(path).relative_to(root) if Path(path).is_relative_to(root) else path, line, failure.column
+    return failure.file, failure.row + 1 if failure.row is not None else None, failure.column
 
 
 def _build(root: Path, progress, options: Options) -> BuildResult:
-    pkg, seeds, frames, _ = tables(root, progress=progress, options=options)
-    stage = staging_dir(root)
+    pkg, seeds, frames, _, origins = _tables(root, progress, False, options)
+    stage = make_staging(root, STAGE_PREFIX)
+    committed: list[bool] = []
     try:
         write_files(stage, frames, pkg, seeds)
         (stage / "seeds").symlink_to(root / "seeds", target_is_directory=True)
-        progress("validating")
+        progress("validating the new package")
         # pandera and the rules check every constraint the frictionless row pass would (a test
         # holds them equal); that pass costs ~1.5 s per 100k rows, so `validate` runs it, build not.
         report = validate(stage, rows=False, curation=False)
-        (stage / "seeds").unlink()
         if not report.valid:
             first = report.errors[0]
-            raise InvalidData(f"the new package is invalid ({len(report.errors)} error(s)); first: {first.message}",
-                              file=first.file, field=first.column,
+            file, line, column = _where(first, origins, root)
+            raise InvalidData(f"the new package is invalid ({len(report.errors)} error(s)); first: "
+                              f"{first.table + ' ' if first.table else ''}{first.key or ''}: {first.message}",
+                              file=file, line=line, field=column,
                               hint="Nothing was replaced. Fix the seed, gazetteer or curation entry it names.")
-        swap_in(root, stage)
+        paths = ["data", "datapackage.json"]
         if (root / "docs").is_dir():
             progress("writing docs/codebook.md and docs/report.html")
-            write_docs(root)
+            paths += write_docs(stage, root, stage)
+        (stage / "seeds").unlink()
+        progress("replacing data/, datapackage.json and docs/")
+        commit(root, stage, paths, committed=lambda: committed.append(True))
+    except KeyboardInterrupt:
+        if committed:
+            raise Interrupted("interrupted after the new package was committed: data/, datapackage.json and docs/ "
+                              "hold the new build", file=root,
+                              hint="Nothing more needs doing.") from None
+        raise Interrupted("interrupted before anything was replaced: data/, datapackage.json and docs/ are "
+                          "unchanged", file=root,
+                          hint="Run the build again when you are ready.") from None
     finally:
         if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
+            remove_staging(stage)
     report.path = root
     return BuildResult({name: len(df) for name, df in frames.items()}, report)

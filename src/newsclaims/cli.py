@@ -51,9 +51,14 @@ def run(fn, *args, **kwargs):
     except NewsclaimsError as exc:
         fail(exc)
     except KeyboardInterrupt:
-        err.print("interrupted; nothing was replaced")
+        # Commands that write (build, release) raise Interrupted with what they actually did;
+        # reaching here means the command had written nothing yet.
+        err.print("interrupted before anything was written")
         raise typer.Exit(130)
     except OSError as exc:
+        from .fsio import disk_full
+        if exc.errno in (28, 27, 122) and getattr(exc, "filename", None):
+            fail(disk_full(exc, Path(exc.filename)))
         fail(NewsclaimsError(f"{exc.strerror or exc}", file=getattr(exc, "filename", None)))
 
 
@@ -121,7 +126,7 @@ def validate_cmd(path: Path = typer.Argument(Path("."), help="Data package: a re
     Exit 0 valid, 1 invalid data, 2 unreadable input. A zip is checked for unsafe entries, then
     unpacked to a temporary folder and validated. Example: newsclaims validate --format github
     """
-    from .build import recover_repository
+    from .swap import recover_repository
     from .validate import validate
     if not _is_zip(path):
         run(recover_repository, path)
@@ -175,14 +180,15 @@ def add_seed(file: Path = typer.Argument(..., help="Plain-text UTF-8 article to 
              published: Optional[str] = typer.Option(None, "--published", help="Publication date YYYY-MM-DD."),
              precision: str = typer.Option("day", "--published-precision", help="day, week, month or year."),
              retrieved: Optional[str] = typer.Option(None, "--retrieved", help="Retrieval date YYYY-MM-DD."),
-             language: str = typer.Option("en", help="BCP 47 language tag.")):
+             language: str = typer.Option("en", help="BCP 47 language tag."),
+             allow_invisible: bool = typer.Option(False, "--allow-invisible", help="Accept invisible format characters (zero-width spaces, direction marks) in the text.")):
     """Copy an article into seeds/ and add its catalog row (never modifies existing seeds).
 
     Example: newsclaims add-seed article.txt --publisher "AP" --published 2025-11-16
     """
     from .ingest import add_seed as do_add
     row = run(do_add, root.resolve(), file, title=title, publisher=publisher, url=url, published_date=published,
-              published_precision=precision, retrieved_date=retrieved, language=language)
+              published_precision=precision, retrieved_date=retrieved, language=language, allow_invisible=allow_invisible)
     out.print(f"added {row['file']} as {row['source_id']}; run `newsclaims build` to extract it")
 
 
@@ -194,7 +200,7 @@ def review(root: Path = typer.Option(Path("."), "--root", help="Repository root.
     Unreviewed claims, automatic contradictions not yet judged, events without a date basis, and
     curation entries that match nothing. Example: newsclaims review --format json
     """
-    from .build import recover_repository
+    from .swap import recover_repository
     from .review import worklist
     run(recover_repository, root)
     work = run(worklist, root.resolve())
@@ -278,8 +284,9 @@ def report_cmd(package: Path = typer.Argument(Path("."), help="A repository, rel
     build refreshes docs/report.html and every release holds report.html; this renders any other
     package. Example: newsclaims report dist/newsclaims-1.0.0 -o report-1.0.0.html
     """
-    from .ingest import atomic_write
+    from .fsio import atomic_write, check_output
     from .report import report
+    run(check_output, output)
     with _unpacked(package) as folder:
         page = run(report, folder, title=title)
     run(atomic_write, output, page.encode("utf-8"))

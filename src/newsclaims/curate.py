@@ -36,6 +36,9 @@ class Curated:
 
     rows: dict[str, list[dict]] = field(default_factory=dict)
     problems: list[NewsclaimsError] = field(default_factory=list)
+    origins: dict[tuple[str, str], tuple[Path, int | None]] = field(default_factory=dict)
+    """(table, primary key) -> (curation file, line) of the entry that wrote or changed the row, so
+    a rule the row breaks can be reported where the curator can fix it."""
 
 
 class _Problems:
@@ -150,6 +153,10 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
     index = _Index(seeds, claims)
     rows: dict[str, list[dict]] = {k: [] for k in ("sources", "events", "event_actors", "claim_events",
                                                    "claim_relations", "claim_corrections", "claims")}
+    origins: dict[tuple[str, str], tuple[Path, int | None]] = {}
+
+    def origin(table: str, key: str, loc: Located, *keys) -> None:
+        origins.setdefault((table, key), (loc.path, loc.line(*keys)))
     refs = {}
     located = files["references"]
     for i, ref in enumerate(located.data or []):
@@ -203,6 +210,7 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
                 problems(located.error(f"this claim is reviewed already at {reviewed[claim['claim_id']]}", "claims", i))
                 continue
             reviewed[claim["claim_id"]] = where
+            origin("claims", claim["claim_id"], located, "claims", i)
             action = entry["action"]
             if action == "confirm":
                 claim["review_status"] = "confirmed"
@@ -223,6 +231,7 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
                 if ev not in events:
                     problems(located.error(f"unknown event {ev}", "claims", i, "events"))
                 links.add((claim["claim_id"], ev))
+                origin("claim_events", f"{claim['claim_id']}|{ev}", located, "claims", i, "events")
         for i, entry in enumerate(data.get("add", [])):
             quote = entry["quote"]
             count = seed.text.count(quote)
@@ -255,11 +264,13 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
                 problems(located.error("the extractor finds this claim now; review it under claims: instead", "add", i))
                 continue
             claims.append(row)
+            origin("claims", row["claim_id"], located, "add", i)
             index.by_source.setdefault(seed.source_id, []).append(row)
             for ev in entry.get("events", []):
                 if ev not in events:
                     problems(located.error(f"unknown event {ev}", "add", i, "events"))
                 links.add((row["claim_id"], ev))
+                origin("claim_events", f"{row['claim_id']}|{ev}", located, "add", i, "events")
     located = files["events"]
     for i, ev in enumerate(located.data or []):
         if events.get(ev["id"]) != i:
@@ -280,6 +291,7 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
         else:
             row["date_basis"], row["date_basis_source_id"] = "reference", ref_id(located, basis["reference"], i, "date", "basis")
         rows["events"].append(row)
+        origin("events", ev["id"], located, i)
         known(located, "place", ev.get("place"), i, "place")
         seen_roles = set()
         for j, a in enumerate(ev["actors"]):
@@ -288,6 +300,7 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
                 problems(located.error("actor listed twice with the same role", i, "actors", j))
             seen_roles.add((a["actor"], a["role"]))
             rows["event_actors"].append({"event_id": ev["id"], "actor_id": a["actor"], "role": a["role"]})
+            origin("event_actors", f"{ev['id']}|{a['actor']}|{a['role']}", located, i, "actors", j)
     rows["claim_events"] = [{"claim_id": c, "event_id": e} for c, e in sorted(links)]
     curated_pairs = set()
     located = files["relations"]
@@ -303,9 +316,10 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, collect: bool = 
         if rel.get("event") and rel["event"] not in events:
             problems(located.error(f"unknown event {rel['event']}", i, "event"))
         curated_pairs.add(frozenset((a, b or s)))
+        origin("claim_relations", relation_id(a, rel["relation"], b or s), located, i)
         rows["claim_relations"].append({"relation_id": relation_id(a, rel["relation"], b or s), "claim_id": a,
                                         "relation": rel["relation"], "target_claim_id": b, "target_source_id": s,
                                         "event_id": rel.get("event"), "method": "curated", "basis": rel["reason"]})
     rows["claim_relations"] += [r for r in automatic_relations(claims, rows["claim_events"])
                                 if frozenset((r["claim_id"], r["target_claim_id"])) not in curated_pairs]
-    return Curated(rows=rows, problems=problems.items)
+    return Curated(rows=rows, problems=problems.items, origins=origins)

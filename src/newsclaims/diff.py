@@ -8,13 +8,13 @@ corrected values and descriptive metadata.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from . import csvio
+from .descriptor import confined, read_descriptor
 from .errors import NewsclaimsError
 from .validate import table_from_resource
 
@@ -83,15 +83,15 @@ def level_of(old: str, new: str) -> str:
 
 def read_package(path: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
     """Descriptor and CSV tables (as text cells) of a package directory."""
-    path = Path(path)
-    file = path / "datapackage.json"
-    if not file.exists():
-        raise NewsclaimsError("no datapackage.json", file=file, hint="Give a release directory or the repository.")
-    desc = json.loads(file.read_text(encoding="utf-8"))
+    path, desc = read_descriptor(Path(path))
     frames = {}
     for res in desc["resources"]:
         if res.get("format", "csv") == "csv":
-            frames[res["name"]] = csvio.read_csv_text(path / res["path"])
+            full = confined(path, res.get("path"))
+            if full is None:
+                raise NewsclaimsError(f"resource path {res.get('path')!r} leaves the package", file=path / "datapackage.json",
+                                      field=res["name"])
+            frames[res["name"]] = csvio.read_csv_text(full)
     return desc, frames
 
 

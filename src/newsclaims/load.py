@@ -14,7 +14,9 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
@@ -22,7 +24,9 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from . import csvio
+from .descriptor import read_descriptor, semver_key, stable
 from .errors import NewsclaimsError
+from .fsio import sha256_file
 from .schema import Table
 
 OWNER = os.environ.get("NEWSCLAIMS_OWNER", "newsclaims")
@@ -75,7 +79,8 @@ def _entry(index: dict, version: str) -> dict:
     if version == "latest":
         if not versions:
             raise NewsclaimsError("no release has been published yet")
-        return max(index["releases"], key=lambda r: tuple(int(x) for x in r["version"].split(".")))
+        candidates = [r for r in index["releases"] if stable(r["version"])] or index["releases"]
+        return max(candidates, key=lambda r: semver_key(r["version"]))
     for r in index["releases"]:
         if r["version"] == version:
             return r
@@ -96,19 +101,34 @@ def _stamp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.verified")
 
 
+def _identity(st: os.stat_result) -> dict:
+    # ctime is set by the kernel on every change to the file and cannot be set back by a program
+    # (unlike mtime, which `touch -d` restores): with the inode it tells whether the bytes may
+    # have changed since they were hashed. When it may have, the file is hashed again.
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns, "inode": st.st_ino}
+
+
 def _verified(path: Path, sha256: str) -> bool:
-    """True when *path* was verified against *sha256* and has not changed since (size, mtime)."""
+    """True when *path* holds the bytes with *sha256*: hashed again unless it was verified and has
+    not been touched since (same inode, size, mtime and ctime)."""
     try:
         st = path.stat()
-        stamp = json.loads(_stamp_path(path).read_text())
-    except (OSError, ValueError):
+    except OSError:
         return False
-    return stamp == {"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    try:
+        stamp = json.loads(_stamp_path(path).read_text())
+        if stamp == {"sha256": sha256, **_identity(st)}:
+            return True
+    except (OSError, ValueError):
+        pass
+    if sha256_file(path) != sha256:
+        return False
+    _mark_verified(path, sha256)
+    return True
 
 
 def _mark_verified(path: Path, sha256: str) -> None:
-    st = path.stat()
-    _stamp_path(path).write_text(json.dumps({"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}))
+    _stamp_path(path).write_text(json.dumps({"sha256": sha256, **_identity(path.stat())}))
 
 
 def _download_error(name: str, url: str, exc: Exception, timeout: float) -> NewsclaimsError:
@@ -133,6 +153,58 @@ def _download_error(name: str, url: str, exc: Exception, timeout: float) -> News
     return NewsclaimsError(f"download of {name} failed: {type(exc).__name__}: {text[:200]}", file=url)
 
 
+MIN_RATE = 50_000
+"""Slowest transfer accepted, in bytes per second: a file's deadline is ``timeout`` plus its
+size at this rate (a server trickling a byte a second is given up on, however patient the socket)."""
+
+
+class _Refused(Exception):
+    """A download that must not be retried (HTTP 4xx, over its size, past its deadline)."""
+
+    def __init__(self, error: NewsclaimsError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _bounded_downloader(name: str, expected: int | None, timeout: float):
+    """A pooch downloader that streams with a socket timeout *and* an overall deadline, and stops
+    as soon as the body exceeds the size the index records."""
+    import requests
+    deadline = timeout + (expected or 0) / MIN_RATE
+
+    def download(url: str, output_file, pooch_obj) -> None:
+        begin = time.monotonic()
+        with requests.get(url, stream=True, timeout=(timeout, timeout), headers={"Accept-Encoding": "identity"}) as resp:
+            if 400 <= resp.status_code < 500:
+                raise _Refused(NewsclaimsError(f"download of {name} failed: HTTP {resp.status_code} {resp.reason}",
+                                               file=url, hint="Check the version and base_url (the release may not be uploaded)."))
+            resp.raise_for_status()
+            announced = resp.headers.get("Content-Length")
+            if expected is not None and announced and announced.isdigit() and int(announced) > expected:
+                raise _Refused(NewsclaimsError(f"the server announces {int(announced):,} bytes for {name}; the index "
+                                               f"records {expected:,}", file=url, hint="The server does not serve the "
+                                               "published file; nothing was kept. Report it or use another mirror."))
+            got = 0
+            with open(output_file, "wb") as fh:
+                while True:
+                    chunk = resp.raw.read1(1 << 16)
+                    if not chunk:
+                        break
+                    got += len(chunk)
+                    if expected is not None and got > expected:
+                        raise _Refused(NewsclaimsError(f"the server sent more than the {expected:,} bytes the index "
+                                                       f"records for {name}; the download was stopped and deleted",
+                                                       file=url, hint="The server does not serve the published file; "
+                                                                      "report it or use another mirror."))
+                    if time.monotonic() - begin > deadline:
+                        raise _Refused(NewsclaimsError(f"download of {name} took longer than {deadline:.0f} s "
+                                                       f"({got:,} bytes received); it was stopped and deleted",
+                                                       file=url, hint="The server is too slow; try again later or "
+                                                                      "set NEWSCLAIMS_TIMEOUT to wait longer."))
+                    fh.write(chunk)
+    return download
+
+
 def fetch_files(entry: dict, paths: Iterable[str], *, base_url: str | None = None, cache_dir: str | Path | None = None,
                 timeout: float = TIMEOUT, progress: Callable[[str], None] | None = None) -> Path:
     """Make sure the release files *paths* are in the cache and verified; return the version's cache dir."""
@@ -154,11 +226,15 @@ def fetch_files(entry: dict, paths: Iterable[str], *, base_url: str | None = Non
             progress(rel)
         fetcher = pooch.create(path=target.parent, base_url=base, registry={name: f"sha256:{f['sha256']}"},
                                retry_if_failed=RETRIES, allow_updates=True)
+        if target.exists():
+            target.unlink()             # it failed verification: fetched again
         try:
-            fetcher.fetch(name, downloader=pooch.HTTPDownloader(timeout=timeout, progressbar=False))
+            fetcher.fetch(name, downloader=_bounded_downloader(rel, f.get("bytes"), timeout))
         except Exception as exc:  # pooch and requests raise many types; each gets a clear message
             if target.exists() and not _verified(target, f["sha256"]):
                 target.unlink()
+            if isinstance(exc, _Refused):
+                raise exc.error from None
             raise _download_error(rel, base + name, exc, timeout) from None
         _mark_verified(target, f["sha256"])
     return root
@@ -168,28 +244,71 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
 
-def extract_zip(path: Path, dest: Path | None = None) -> Path:
-    """Safely unpack a release zip (no absolute paths, no ``..``, no links); return the package dir.
+MAX_ENTRIES = 10_000
+MAX_UNPACKED = 4 * 1024 ** 3
+"""Caps on unpacking a zip: entries, total bytes, and (above 64 MiB) 100 bytes out per byte in."""
+MAX_RATIO = 100
+_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
-    Everything is checked before anything is written.
+
+def _unsafe(path: Path, message: str) -> NewsclaimsError:
+    return NewsclaimsError(message, file=path, hint="The archive is unsafe or damaged; do not use it.")
+
+
+def check_zip(zf: zipfile.ZipFile, path: Path) -> None:
+    """Refuse, before anything is written, a zip a release never is: paths that leave the folder
+    (absolute, ``..``, Windows ``..\\``), links, encrypted entries, unknown compression, too many
+    entries, or more unpacked bytes than the caps allow (a zip bomb)."""
+    names = zf.infolist()
+    if len(names) > MAX_ENTRIES:
+        raise _unsafe(path, f"the zip has {len(names):,} entries, more than the {MAX_ENTRIES:,} a release can have")
+    total = 0
+    for info in names:
+        p = PurePosixPath(info.filename)
+        if p.is_absolute() or ".." in p.parts or info.filename.startswith(("/", "\\")) or "\\" in info.filename \
+                or (p.parts and ":" in p.parts[0]):
+            raise _unsafe(path, f"zip entry {info.filename!r} would be written outside the folder")
+        if _is_link(info):
+            raise _unsafe(path, f"zip entry {info.filename!r} is a link")
+        if info.flag_bits & 0x1:
+            raise _unsafe(path, f"zip entry {info.filename!r} is encrypted")
+        if info.compress_type not in _METHODS:
+            raise _unsafe(path, f"zip entry {info.filename!r} uses an unsupported compression method ({info.compress_type})")
+        total += info.file_size
+    packed = path.stat().st_size if path.exists() else 0
+    if total > MAX_UNPACKED or (total > 64 * 1024 ** 2 and total > MAX_RATIO * max(packed, 1)):
+        raise _unsafe(path, f"the zip would unpack to {total:,} bytes from {packed:,} (caps: {MAX_UNPACKED:,} bytes, "
+                            f"and {MAX_RATIO}x above 64 MiB)")
+
+
+def extract_zip(path: Path, dest: Path | None = None) -> Path:
+    """Safely unpack a release zip; return the package dir (see :func:`check_zip`).
+
+    Everything is checked before anything is written; an entry that turns out damaged (bad CRC,
+    truncated) removes what was unpacked and raises a one-line error.
     """
     path = Path(path)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise NewsclaimsError(f"not a readable zip: {exc}", file=path) from None
     with zf:
-        names = zf.infolist()
-        for info in names:
-            p = PurePosixPath(info.filename)
-            if p.is_absolute() or ".." in p.parts or info.filename.startswith(("/", "\\")) or ":" in p.parts[0]:
-                raise NewsclaimsError(f"zip entry {info.filename!r} would be written outside the folder", file=path,
-                                      hint="The archive is unsafe; do not use it.")
-            if _is_link(info):
-                raise NewsclaimsError(f"zip entry {info.filename!r} is a link", file=path, hint="The archive is unsafe; do not use it.")
+        check_zip(zf, path)
+        created = dest is None or not Path(dest).exists()
         dest = Path(dest) if dest else Path(tempfile.mkdtemp(prefix="newsclaims-zip-"))
         dest.mkdir(parents=True, exist_ok=True)
-        zf.extractall(dest)
+        work = Path(tempfile.mkdtemp(prefix=".unzip-", dir=dest))
+        try:
+            zf.extractall(work)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError,
+                ValueError, zlib.error) as exc:
+            shutil.rmtree(work, ignore_errors=True)
+            if created:
+                shutil.rmtree(dest, ignore_errors=True)
+            raise _unsafe(path, f"a zip entry cannot be unpacked ({type(exc).__name__}: {str(exc)[:120]})") from None
+        for child in work.iterdir():
+            os.replace(child, dest / child.name)
+        work.rmdir()
     candidates = [p.parent for p in dest.rglob("datapackage.json")]
     if not candidates:
         raise NewsclaimsError("the zip holds no datapackage.json", file=path)
@@ -218,7 +337,7 @@ def _tables_of(descriptor: dict, fmt: str) -> dict[str, tuple[str, Table]]:
     from .validate import table_from_resource
     out = {}
     for res in descriptor["resources"]:
-        m = TABLE_FILE.match(res.get("path", ""))
+        m = TABLE_FILE.match(str(res.get("path", "")))
         if m and m.group(2) == fmt:
             table = table_from_resource(res)
             out[m.group(1)] = (res["path"], Table(m.group(1), table.title, table.description, table.fields,
@@ -316,15 +435,14 @@ def load(version: str | Path = "latest", *, tables: Iterable[str] | None = None,
         with tempfile.TemporaryDirectory(prefix="newsclaims-zip-") as tmp:   # frames end in memory
             return load(extract_zip(Path(version), Path(tmp)), tables=tables, format=format)
     if local:
-        root = _local_package(Path(version))
-        descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        root, descriptor = read_descriptor(_local_package(Path(version)))
         fmt = format if _tables_of(descriptor, format) else "csv"   # the repository has CSV only
         label = descriptor.get("version", "local")
     else:
         entry = _entry(read_index(index), str(version))
         label, fmt = entry["version"], format
         root = fetch_files(entry, ["datapackage.json"], base_url=base_url, cache_dir=cache_dir, timeout=timeout)
-        descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        root, descriptor = read_descriptor(root)
     available = _tables_of(descriptor, fmt)
     wanted = list(tables) if tables is not None else list(available)
     unknown = [t for t in wanted if t not in available]
@@ -352,7 +470,6 @@ def fetch(version: str, dest: Path, *, base_url: str | None = None, index: dict 
         cache = fetch_files(entry, [zip_rel], base_url=base_url, cache_dir=cache_dir or tmp, timeout=timeout)
         unpacked = extract_zip(cache / zip_rel, Path(tmp) / "unpacked")
         shutil.copyfile(cache / zip_rel, unpacked / zip_rel)
-        from .release import sha256_file
         for i, f in enumerate(entry["files"], 1):
             if progress:
                 progress(i, len(entry["files"]), f["path"])

@@ -13,8 +13,8 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -29,14 +29,16 @@ from .diff import Diff, LEVELS, TableDiff, bump, changelog_entry, diff, level_of
 from .codebook import codebook
 from .report import report
 from .errors import InvalidData, NewsclaimsError
-from .ingest import atomic_write
+from .fsio import remove_staging, repository_lock, sha256_file
+from .swap import commit_release, recover_repository, release_stage
 from .schema import Table
 from .tables import descriptor_bytes
-from .validate import SEMVER, table_from_resource, validate
+from .validate import SEMVER, confined, semver_key, table_from_resource, validate
 
 INDEX = Path("releases/index.json")
-JOURNAL = Path("dist/.newsclaims-release-journal.json")
 DIST = Path("dist")
+RELEASE_VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+"""A version ``newsclaims release`` cuts: X.Y.Z (pre-release and build suffixes are refused)."""
 # frictionless cannot count the bytes of a Parquet resource (it reports "None" and fails the
 # package), so their size is recorded under this key instead of "bytes"; newsclaims checks both.
 PARQUET_BYTES = "newsclaims:bytes"
@@ -88,14 +90,6 @@ def content_hash(df: pd.DataFrame, table: Table) -> str:
     return h.hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def read_index(root: Path) -> dict:
     path = root / INDEX
     if not path.exists():
@@ -143,7 +137,7 @@ def previous_release(root: Path, index: dict) -> tuple[str | None, Path | None]:
     """The latest published version and its local directory (``dist/`` or the loader's cache)."""
     if not index["releases"]:
         return None, None
-    latest = max(index["releases"], key=lambda r: tuple(int(x) for x in r["version"].split(".")))["version"]
+    latest = max(index["releases"], key=lambda r: semver_key(r["version"]))["version"]
     local = root / DIST / f"newsclaims-{latest}"
     if local.is_dir():
         return latest, local
@@ -155,52 +149,22 @@ def previous_release(root: Path, index: dict) -> tuple[str | None, Path | None]:
                               hint=f"Run `newsclaims fetch {latest} dist/newsclaims-{latest}` first.") from None
 
 
-def recover(root: Path, index: dict | None = None) -> None:
-    """Finish a journalled release, then remove staging folders and release directories that
-    never got their index entry (a release interrupted before its commit point)."""
-    if (root / JOURNAL).exists():
-        try:
-            journal = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
-        except ValueError:
-            (root / JOURNAL).unlink()   # a torn journal: the release never reached its commit point
-        else:
-            _finish(root, journal)
-    # Temporary files of an atomic write that was killed before its rename (never the real file).
-    for folder, name in ((root / DIST, JOURNAL.name), (root / INDEX.parent, INDEX.name), (root, "CHANGELOG.md")):
-        for tmp in folder.glob(f".{name}.*.tmp") if folder.is_dir() else []:
-            tmp.unlink(missing_ok=True)
-    index = read_index(root)
-    published = {r["version"] for r in index["releases"]}
-    dist = root / DIST
-    if not dist.is_dir():
-        return
-    for path in dist.iterdir():
-        if path.name.startswith(".newsclaims-release-"):
-            shutil.rmtree(path, ignore_errors=True)
-        elif path.is_dir() and path.name.startswith("newsclaims-") and path.name[11:] not in published:
-            shutil.rmtree(path, ignore_errors=True)
-
-
 def release(root: Path, *, version: str | None = None, bump_auto: bool = False, day: date | None = None,
             notes: list[str] | None = None, require_review: bool = True) -> ReleaseResult:
     """Cut a release of the repository's package (see module docstring)."""
-    from .build import lock
-    from filelock import Timeout
     root = Path(root).resolve()
-    try:
-        with lock(root, "release"):
-            return _release(root, version, bump_auto, day or datetime.now(timezone.utc).date(), notes or [], require_review)
-    except Timeout:
-        raise NewsclaimsError("another build or release is running in this repository", file=root / ".newsclaims.lock",
-                              hint="Wait for it to finish (the lock is released when it exits).") from None
+    if version is not None and not RELEASE_VERSION.match(version):
+        why = "pre-release and build suffixes are not cut as releases" if SEMVER.match(version) else "it is not X.Y.Z"
+        raise NewsclaimsError(f"{version!r} cannot be released: {why}", field="--version",
+                              hint="Give a version X.Y.Z (e.g. 1.1.0), or --bump auto.")
+    with repository_lock(root):
+        recover_repository(root, locked=True)
+        return _release(root, version, bump_auto, day or datetime.now(timezone.utc).date(), notes or [], require_review)
 
 
 def _release(root: Path, version: str | None, bump_auto: bool, day: date, notes: list[str], require_review: bool) -> ReleaseResult:
     if (version is None) == (not bump_auto):
         raise NewsclaimsError("give either --version X.Y.Z or --bump auto", field="--version")
-    if version is not None and not SEMVER.match(version):
-        raise NewsclaimsError(f"{version!r} is not a semantic version X.Y.Z", field="--version")
-    recover(root)
     index = read_index(root)
     if version and any(r["version"] == version for r in index["releases"]):
         raise NewsclaimsError(f"version {version} is already released; releases are immutable", file=root / INDEX,
@@ -238,8 +202,8 @@ def _release(root: Path, version: str | None, bump_auto: bool, day: date, notes:
     target = root / DIST / f"newsclaims-{version}"
     if target.exists():
         raise NewsclaimsError(f"{target.relative_to(root)} exists already; releases are immutable", file=target)
-    (root / DIST).mkdir(exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".newsclaims-release-", dir=root / DIST)) / f"newsclaims-{version}"
+    stage = release_stage(root, version)
+    committed: list[bool] = []
     try:
         section = changelog_entry(version, day.isoformat(), d, notes)
         entry = _write_release(root, stage, desc, version, day, section, d.level if previous else "initial", previous)
@@ -247,16 +211,21 @@ def _release(root: Path, version: str | None, bump_auto: bool, day: date, notes:
         if not check.valid:
             raise InvalidData(f"the release does not validate: {check.errors[0].message}", file=check.errors[0].file)
         index["releases"].append(entry)
-        index["releases"].sort(key=lambda r: tuple(int(x) for x in r["version"].split(".")))
+        index["releases"].sort(key=lambda r: semver_key(r["version"]))
         # The journal is the commit point: once it is written, an interrupted release is finished
-        # by the next command (see recover); before it, nothing outside the staging folder changed.
-        journal = {"version": version, "stage": stage.relative_to(root).as_posix(),
-                   "index": json.dumps(index, indent=2, ensure_ascii=False) + "\n",
-                   "changelog": _changelog_with(root, entry["changelog"])}
-        atomic_write(root / JOURNAL, json.dumps(journal).encode("utf-8"))
-        _finish(root, journal)
+        # by the next command (see newsclaims.swap); before it, nothing outside the staging folder changed.
+        commit_release(root, stage, version, json.dumps(index, indent=2, ensure_ascii=False) + "\n",
+                       _changelog_with(root, entry["changelog"]), committed=lambda: committed.append(True))
+    except KeyboardInterrupt:
+        from .build import Interrupted
+        if committed:
+            raise Interrupted(f"interrupted after release {version} was committed: it is in dist/ and the index",
+                              file=root, hint="Nothing more needs doing.") from None
+        raise Interrupted("interrupted before the release was committed: nothing was published", file=root,
+                          hint="Run the release again when you are ready.") from None
     finally:
-        shutil.rmtree(stage.parent, ignore_errors=True)
+        if stage.parent.exists():
+            remove_staging(stage.parent)
     return ReleaseResult(version, target, d, previous)
 
 
@@ -273,16 +242,6 @@ def _changelog_with(root: Path, section: str) -> str:
             section = section.rstrip("\n") + "\n\nAlso in this release:\n\n" + items + "\n"
     parts = [head.rstrip("\n"), section.rstrip("\n")] + [s.rstrip("\n") for s in sections]
     return "\n\n".join(parts) + "\n"
-
-
-def _finish(root: Path, journal: dict) -> None:
-    """Carry out a journalled release: move the staged folder in, write index and changelog."""
-    stage, target = root / journal["stage"], root / DIST / f"newsclaims-{journal['version']}"
-    if stage.is_dir() and not target.exists():
-        os.replace(stage, target)
-    atomic_write(root / INDEX, journal["index"].encode("utf-8"))
-    atomic_write(root / "CHANGELOG.md", journal["changelog"].encode("utf-8"))
-    (root / JOURNAL).unlink()
 
 
 def _write_release(root: Path, stage: Path, desc: dict, version: str, day: date, section: str, level: str,
@@ -308,6 +267,9 @@ def _write_release(root: Path, stage: Path, desc: dict, version: str, day: date,
         tables[res["name"]] = {"rows": len(frame), "content_sha256": content_hash(frame, table)}
     seeds = sorted({s["path"] for s in desc.get("sources", [])} | {"seeds/catalog.csv"})
     for rel in seeds:
+        if not isinstance(rel, str) or confined(root, rel) is None or not rel.startswith("seeds/"):
+            raise InvalidData(f"sources path {rel!r} is not a file under seeds/ of the package", file=root / "datapackage.json",
+                              field="sources", hint="Rebuild the descriptor with `newsclaims build`.")
         (stage / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / rel, stage / rel)
     created = f"{day.isoformat()}T00:00:00Z"
@@ -368,8 +330,7 @@ def rebuild_release(root: Path, version: str) -> Path:
     if target.exists():
         raise NewsclaimsError(f"{target} exists already", file=target, hint="Remove it to rebuild.")
     desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    (root / DIST).mkdir(exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".newsclaims-release-", dir=root / DIST)) / f"newsclaims-{version}"
+    stage = release_stage(root, version)
     try:
         rebuilt = _write_release(root, stage, desc, version, date.fromisoformat(entry["date"]), entry["changelog"],
                                  entry["level"], entry["previous"])
@@ -381,5 +342,5 @@ def rebuild_release(root: Path, version: str) -> Path:
                               file=root / INDEX, hint="Build the release from the commit that recorded it.")
         os.replace(stage, target)
     finally:
-        shutil.rmtree(stage.parent, ignore_errors=True)
+        remove_staging(stage.parent)
     return target

@@ -1,16 +1,14 @@
 """From extractions (and curation) to the package's tables, their CSV bytes and the descriptor.
 
 Every table is built as a frame with exactly the columns of its schema, sorted by primary key;
-``write_package`` writes ``data/*.csv`` and ``datapackage.json`` through a temporary directory.
+``write_files`` writes ``data/*.csv`` and ``datapackage.json`` into a staging folder (see
+:mod:`newsclaims.swap` for how it replaces the old ones).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -96,47 +94,3 @@ def write_files(target: Path, frames: dict[str, pd.DataFrame], pkg: Package, see
     desc = descriptor(pkg, files, seeds)
     (target / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
     return desc
-
-
-def staging_dir(root: Path) -> Path:
-    """A fresh temporary directory on the same file system as *root* (so renames are atomic)."""
-    return Path(tempfile.mkdtemp(prefix=".newsclaims-stage-", dir=root))
-
-
-def swap_in(root: Path, stage: Path) -> None:
-    """Move a staged ``data/`` and ``datapackage.json`` into *root*, replacing the old ones.
-
-    The old ``data/`` is renamed aside first and removed last; the journal file makes an
-    interrupted swap finish on the next run (see :func:`recover`).
-    """
-    journal = root / ".newsclaims-swap"
-    journal.write_text(str(stage.name))
-    old = root / ".newsclaims-old-data"
-    if old.exists():
-        shutil.rmtree(old)
-    if (root / "data").exists():
-        os.replace(root / "data", old)
-    os.replace(stage / "data", root / "data")
-    os.replace(stage / DESCRIPTOR, root / DESCRIPTOR)
-    journal.unlink()
-    shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(stage, ignore_errors=True)
-
-
-def recover(root: Path) -> None:
-    """Finish a swap that was interrupted, and remove leftovers of interrupted builds."""
-    journal = root / ".newsclaims-swap"
-    if journal.exists():
-        stage = root / journal.read_text().strip()
-        if (stage / "data").exists():
-            if (root / "data").exists() and not (root / ".newsclaims-old-data").exists():
-                os.replace(root / "data", root / ".newsclaims-old-data")
-            elif (root / "data").exists():
-                shutil.rmtree(root / "data")
-            os.replace(stage / "data", root / "data")
-        if (stage / DESCRIPTOR).exists():
-            os.replace(stage / DESCRIPTOR, root / DESCRIPTOR)
-        journal.unlink()
-    for leftover in root.glob(".newsclaims-stage-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    shutil.rmtree(root / ".newsclaims-old-data", ignore_errors=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -19,6 +18,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from . import csvio
+from .descriptor import SEMVER, confined, read_descriptor, semver_key, toolkit_severities
 from .errors import NewsclaimsError
 from .rules import RULES, Failure, Tables
 from .schema import Table
@@ -29,7 +29,7 @@ def _arrow_dtypes():
             pa.bool_(): pd.BooleanDtype()}
 
 
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+__all__ = ["SEMVER", "Report", "confined", "pandera_schema", "semver_key", "table_from_resource", "validate"]
 
 
 @dataclass
@@ -89,31 +89,6 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
                               name=table.name)
 
 
-def _descriptor(path: Path) -> tuple[Path, dict]:
-    path = Path(path)
-    file = path / "datapackage.json" if path.is_dir() else path
-    if not file.exists():
-        raise NewsclaimsError("no datapackage.json here", file=file,
-                              hint="Give a data package directory (the repository or a release), or run `newsclaims build`.")
-    try:
-        desc = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise NewsclaimsError(f"not valid JSON{where}: {getattr(exc, 'msg', exc)}", file=file,
-                              hint="Restore the file or rebuild it with `newsclaims build`.") from None
-    if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
-        raise NewsclaimsError("not a Data Package descriptor (no resources list)", file=file)
-    return file.parent, desc
-
-
-def _confined(root: Path, rel: str) -> Path | None:
-    p = PurePosixPath(rel)
-    if p.is_absolute() or ".." in p.parts or "\\" in rel or re.match(r"^[A-Za-z]:", rel) or "://" in rel:
-        return None
-    full = (root / rel).resolve()
-    return full if full.is_relative_to(root.resolve()) else None
-
-
 def _check_descriptor(root: Path, desc: dict, report: Report) -> dict[str, Path]:
     add = report.failures.append
     for err in frictionless.Package.metadata_validate(desc):
@@ -129,7 +104,7 @@ def _check_descriptor(root: Path, desc: dict, report: Report) -> dict[str, Path]
         if not isinstance(rel, str):
             add(Failure(name, None, None, "path", "descriptor", str(rel), "resource path must be one string", file="datapackage.json"))
             continue
-        full = _confined(root, rel)
+        full = confined(root, rel)
         if full is None:
             add(Failure(name, None, None, "path", "path_confined", rel,
                         f"resource path {rel!r} leaves the package (absolute or ..); paths must be relative and inside it",
@@ -150,6 +125,13 @@ def _check_descriptor(root: Path, desc: dict, report: Report) -> dict[str, Path]
                 add(Failure(name, None, None, "hash", "file_hash", actual,
                             f"{rel} has {algo or 'md5'} {actual}, the descriptor says {expected}", file=rel))
         paths[name] = full
+    for i, src in enumerate(desc.get("sources", [])):
+        rel = src.get("path")
+        # judged as written: a build validates its staging folder through a link to seeds/
+        if rel is not None and confined(root, rel, links=False) is None:
+            add(Failure(None, None, None, f"sources[{i}].path", "path_confined", str(rel),
+                        f"sources path {rel!r} leaves the package (absolute or ..); paths must be relative and inside it",
+                        file="datapackage.json"))
     return paths
 
 
@@ -262,7 +244,7 @@ def validate(path: Path, *, rows: bool = True, curation: bool = True) -> Report:
     in a repository, ``curation=True`` also checks that every curation entry still matches.
     Raises :class:`NewsclaimsError` only when the descriptor itself cannot be read.
     """
-    root, desc = _descriptor(path)
+    root, desc = read_descriptor(path)
     report = Report(root)
     paths = _check_descriptor(root, desc, report)
     if rows and not report.errors:
@@ -278,7 +260,15 @@ def validate(path: Path, *, rows: bool = True, curation: bool = True) -> Report:
             _check_parquet(name, path_, schemas[name], report)
     if curation and (root / "curation").is_dir() and (root / "seeds" / "catalog.csv").exists():
         _check_curation(root, report)
-    severities = {r["id"]: r["severity"] for r in desc.get("newsclaims", {}).get("rules", [])}
+    # What a rule means is the toolkit's to say: a descriptor cannot downgrade its own checks.
+    severities = toolkit_severities()
+    claimed = {r.get("id"): r.get("severity") for r in desc.get("newsclaims", {}).get("rules", []) if isinstance(r, dict)}
+    weakened = sorted(k for k, v in claimed.items() if k in severities and v != severities[k])
+    if weakened:
+        report.failures.append(Failure(None, None, None, "newsclaims.rules", "rule_severity", ", ".join(weakened),
+                                       "the descriptor's rule severities differ from the toolkit's for "
+                                       f"{', '.join(weakened)}; the toolkit's are used", severity="warning",
+                                       file="datapackage.json"))
     tables = Tables(frames, schemas, root)
     for rule_id, fn in RULES.items():
         severity = severities.get(rule_id, "error")

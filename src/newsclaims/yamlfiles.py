@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema.validators
 import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -14,16 +17,44 @@ from referencing.jsonschema import DRAFT202012
 from .errors import NewsclaimsError
 
 
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings accepted in a curation file (ours need 6)."""
+
+
+class DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, first: int, second: int):
+        super().__init__(f"duplicate key {key!r}")
+        self.key, self.first, self.second = key, first, second
+
+
 class _Loader(yaml.SafeLoader):
-    """The safe loader, except that dates stay text (JSON Schema checks them; code parses them)
-    and aliases are refused: curation files never need them, and they allow self-referencing
-    and exponentially large ("billion laughs") documents."""
+    """The safe loader, except that dates stay text (JSON Schema checks them; code parses them),
+    aliases are refused (curation files never need them, and they allow self-referencing and
+    exponentially large "billion laughs" documents), a key given twice in one mapping is an error
+    (YAML would silently keep the last), and nesting deeper than :data:`MAX_DEPTH` is refused."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out", mark)
-        return super().compose_node(parent, index)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[str, int] = {}
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                line = key.start_mark.line + 1
+                if key.value in seen:
+                    raise DuplicateKey(key.value, seen[key.value], line)
+                seen[key.value] = line
+        return super().construct_mapping(node, deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -42,6 +73,10 @@ def _decode(path: Path) -> str:
 
 
 def _syntax_error(path: Path, exc: yaml.YAMLError) -> NewsclaimsError:
+    if isinstance(exc, DuplicateKey):
+        return NewsclaimsError(f"key {exc.key!r} is given twice (lines {exc.first} and {exc.second}); YAML would "
+                               "silently keep only the last", file=path, line=exc.second,
+                               hint="Merge the two into one key.")
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     return NewsclaimsError(f"YAML syntax error: {problem}", file=path, line=mark.line + 1 if mark else None,
@@ -65,6 +100,8 @@ def read_yaml(path: Path) -> Any:
         return yaml.load(_decode(path), Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         raise _syntax_error(path, exc) from None
+    except RecursionError:
+        raise NewsclaimsError("nested too deeply to read", file=path, hint="Flatten the file.") from None
 
 
 class Located:
@@ -97,12 +134,41 @@ def _index(node: yaml.Node, path: tuple, lines: dict) -> None:
             lines[path + (key.value,)] = key.start_mark.line + 1
 
 
+def _strict_pattern(validator, pattern: str, instance, schema):
+    """JSON Schema ``pattern`` as JSON Schema means it (ECMA-262): ``\\d`` is an ASCII digit and
+    ``$`` is the end of the text. Python's ``re`` would accept Arabic-Indic digits and a trailing
+    newline, which then crash the code that parses the value."""
+    if not validator.is_type(instance, "string"):
+        return
+    strict = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    if not re.search(strict, instance, re.ASCII):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@_FORMATS.checks("date", raises=ValueError)
+def _is_date(value) -> bool:
+    """A real calendar date written YYYY-MM-DD in ASCII (2022-02-30 is not one)."""
+    if not isinstance(value, str):
+        return True
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value, re.ASCII):
+        raise ValueError("not YYYY-MM-DD")
+    date.fromisoformat(value)
+    return True
+
+
+_Strict = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _strict_pattern})
+
+
 def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
-    """A validator for one JSON Schema, resolving ``$ref`` to sibling ``*.schema.json`` files."""
+    """A validator for one JSON Schema, resolving ``$ref`` to sibling ``*.schema.json`` files, with
+    strict ``pattern`` semantics and real ``date`` checks."""
     resources = [(p.name, Resource.from_contents(json.loads(p.read_text(encoding="utf-8")), default_specification=DRAFT202012))
                  for p in sorted(schema_path.parent.glob("*.schema.json"))]
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema, registry=Registry().with_resources(resources))
+    return _Strict(schema, registry=Registry().with_resources(resources), format_checker=_FORMATS)
 
 
 def read_checked(path: Path, json_schema_path: Path) -> Located:
@@ -115,6 +181,8 @@ def read_checked(path: Path, json_schema_path: Path) -> Located:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         raise _syntax_error(path, exc) from None
+    except RecursionError:
+        raise NewsclaimsError("nested too deeply to read", file=path, hint="Flatten the file.") from None
     lines: dict[tuple, int] = {}
     if node is not None:
         _index(node, (), lines)

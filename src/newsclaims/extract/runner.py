@@ -66,6 +66,31 @@ def _decode(raw: bytes) -> Extraction:
     return Extraction(data["source_id"], data["claims"], [Span(**s) for s in data["excluded"]], data["new_actors"])
 
 
+def _to_cache(raw: bytes) -> bytes:
+    """A cache entry: the sha256 of the payload on the first line, then the payload."""
+    return hashlib.sha256(raw).hexdigest().encode("ascii") + b"\n" + raw
+
+
+def _from_cache(entry: bytes) -> Extraction | None:
+    r"""The extraction in a cache entry, or None when the entry is damaged in any way (a torn or
+    edited file, another format): such an entry is never trusted, only recomputed.
+
+    >>> _from_cache(b"0" * 64 + b"\n{}") is None
+    True
+    """
+    digest, _, raw = entry.partition(b"\n")
+    if hashlib.sha256(raw).hexdigest().encode("ascii") != digest:
+        return None
+    try:
+        x = _decode(raw)
+        for c in x.claims:
+            if not {"claim_id", "source_id", "char_start", "char_end", "quote"} <= c.keys():
+                return None
+        return x
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def _extract_encoded(seeds: Sequence[Seed], g: Gazetteer) -> list[bytes]:
     """Worker entry point (local processes and dask): extract, and return the cacheable form."""
     return [_encode(extract_article(s, g)) for s in seeds]
@@ -156,9 +181,12 @@ def extract_all(seeds: Sequence[Seed], g: Gazetteer, *, root: Path | None = None
         for i, key in enumerate(keys):
             path = folder / key[:2] / f"{key}.json"
             try:
-                results[i] = _decode(path.read_bytes())
-            except (OSError, ValueError, KeyError, TypeError):
-                pass         # missing or unreadable: extract it again
+                raw = path.read_bytes()
+            except OSError:
+                continue     # not cached
+            results[i] = _from_cache(raw)
+            if results[i] is None and cache_write:
+                path.unlink(missing_ok=True)     # damaged: discarded, extracted again below
     todo_idx = [i for i, r in enumerate(results) if r is None]
     todo = [seeds[i] for i in todo_idx]
     total, count = len(seeds), [len(seeds) - len(todo)]
@@ -172,5 +200,5 @@ def extract_all(seeds: Sequence[Seed], g: Gazetteer, *, root: Path | None = None
         for i, raw in zip(todo_idx, encoded):
             results[i] = _decode(raw)
             if folder is not None and cache_write:
-                atomic_write(folder / keys[i][:2] / f"{keys[i]}.json", raw, durable=False)
+                atomic_write(folder / keys[i][:2] / f"{keys[i]}.json", _to_cache(raw), durable=False)
     return results, len(todo)
