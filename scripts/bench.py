@@ -61,9 +61,9 @@ def run_measured(args: list[str], cwd: Path) -> tuple[float, float]:
 
 
 def throughput(work: Path, n: int) -> dict:
-    from newsclaims.extract.runner import default_jobs, extract_all
-    from newsclaims.gazetteer import load_gazetteer
-    from newsclaims.ingest import load_seeds
+    from newsclaims.pipeline.extract.runner import default_jobs, extract_all
+    from newsclaims.pipeline.gazetteer import load_gazetteer
+    from newsclaims.pipeline.ingest import load_seeds
     repo = synthetic_corpus.write_repository(work / "throughput", n, seed=1)
     g, seeds = load_gazetteer(repo), load_seeds(repo)
     extract_all(seeds[:2], g, jobs=1, cache=False)                  # build the pipeline once
@@ -79,7 +79,7 @@ def throughput(work: Path, n: int) -> dict:
 
 def change_one_article(repo: Path) -> None:
     """Replace the text of the first seed (a new version of that article), and its catalog row."""
-    from newsclaims.ingest import read_catalog, sha256_hex, source_id_for
+    from newsclaims.pipeline.ingest import read_catalog, sha256_hex, source_id_for
     row = read_catalog(repo).iloc[0]
     old = repo / row["file"]
     data = old.read_bytes() + b"An update said the count was still being checked.\n"
@@ -108,7 +108,7 @@ def builds(work: Path, sizes: tuple[int, int]) -> dict:
     change_one_article(repo)
     log("incremental rebuild after one changed article")
     wall, rss = run_measured(["build"], repo)
-    from newsclaims.build import Options, build
+    from newsclaims.pipeline.build import Options, build
     begin = time.perf_counter()
     changed = synthetic_corpus_change_and_build(repo, build, Options())
     out["incremental"] = {"articles": large, "wall_s_command": round(wall, 2), "peak_rss_mb": round(rss, 1),
@@ -128,9 +128,9 @@ def synthetic_corpus_change_and_build(repo: Path, build, options) -> int:
 def claims_package(work: Path, source: Path, rows: int) -> Path:
     """A package whose claims table has *rows* rows: the built claims, repeated with new ids."""
     import pandas as pd
-    from newsclaims import csvio
-    from newsclaims.schema import load_package
-    from newsclaims.tables import descriptor_bytes
+    from newsclaims.datapackage import csvio
+    from newsclaims.datapackage.schema import load_package
+    from newsclaims.datapackage.descriptor import descriptor_bytes
     pkg_dir = work / f"validate-{rows}"
     if pkg_dir.exists():
         shutil.rmtree(pkg_dir)
@@ -159,7 +159,7 @@ def claims_package(work: Path, source: Path, rows: int) -> Path:
 
 def validation(work: Path, source: Path, sizes: tuple[int, int]) -> dict:
     import frictionless
-    from newsclaims.validate import validate
+    from newsclaims.datapackage.validate import validate
     out = {}
     for rows in sizes:
         pkg_dir = claims_package(work, source, rows)
@@ -194,7 +194,7 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 def releases_and_load(work: Path, repo: Path) -> dict:
     import pandas as pd
     from newsclaims import load
-    from newsclaims.release import release
+    from newsclaims.publish.release import release
     trees = []
     for k in (1, 2):
         copy = work / f"release-{k}"

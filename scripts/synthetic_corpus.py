@@ -111,9 +111,9 @@ def write_repository(dest: Path, n: int, seed: int = 0) -> Path:
     """A repository of *n* synthetic seeds (schemas and gazetteer copied, no curation) at *dest*."""
     sys.path.insert(0, str(ROOT / "src"))
     import pandas as pd
-    from newsclaims import csvio
-    from newsclaims.ingest import sha256_hex, source_id_for
-    from newsclaims.schema import load_package
+    from newsclaims.datapackage import csvio
+    from newsclaims.pipeline.ingest import sha256_hex, source_id_for
+    from newsclaims.datapackage.schema import load_package
 
     dest = Path(dest)
     (dest / "seeds").mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from newsclaims.extract.article import extract_article
-from newsclaims.gazetteer import load_gazetteer
-from newsclaims.ingest import Seed
+from newsclaims.pipeline.extract.article import extract_article
+from newsclaims.pipeline.gazetteer import load_gazetteer
+from newsclaims.pipeline.ingest import Seed
 
 ARTICLES = Path(__file__).parent / "articles"
 ROOT = Path(__file__).resolve().parents[1]

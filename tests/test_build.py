@@ -7,9 +7,9 @@ import hashlib
 import pytest
 
 from helpers import ROOT, cli
-from newsclaims.build import build
-from newsclaims.errors import NewsclaimsError
-from newsclaims.ingest import MAX_SEED_BYTES, add_seed, read_catalog
+from newsclaims.pipeline.build import build
+from newsclaims.datapackage.errors import NewsclaimsError
+from newsclaims.pipeline.ingest import MAX_SEED_BYTES, add_seed, read_catalog
 
 
 def snapshot(root):

@@ -6,15 +6,15 @@ import pandas as pd
 import pytest
 
 from helpers import ROOT, cli
-from newsclaims import curate
-from newsclaims.build import build, tables
-from newsclaims.errors import NewsclaimsError
-from newsclaims.extract.article import extract_article
-from newsclaims.gazetteer import load_gazetteer
-from newsclaims.ingest import load_seeds
-from newsclaims.relations import automatic_relations, figures_agree
-from newsclaims.review import worklist
-from newsclaims.validate import validate
+from newsclaims.pipeline import curate
+from newsclaims.pipeline.build import build, tables
+from newsclaims.datapackage.errors import NewsclaimsError
+from newsclaims.pipeline.extract.article import extract_article
+from newsclaims.pipeline.gazetteer import load_gazetteer
+from newsclaims.pipeline.ingest import load_seeds
+from newsclaims.pipeline.relations import automatic_relations, figures_agree
+from newsclaims.pipeline.review import worklist
+from newsclaims.pipeline.checks import validate_repository as validate  # a repository: curation is checked too
 
 
 def read(table, root=ROOT):

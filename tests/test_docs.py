@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from helpers import ROOT
 from newsclaims.cli import app
-from newsclaims.codebook import codebook
-from newsclaims.report import report
+from newsclaims.publish.codebook import codebook
+from newsclaims.publish.report import report
 from test_release import released  # noqa: F401  (fixture: a fresh release 1.0.0)
 
 runner = CliRunner()

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from extraction_scoring import ROOT, score
-from newsclaims.clean import clean
-from newsclaims.extract.article import extract_article
-from newsclaims.extract.dates import find_dates, resolve
-from newsclaims.extract.numbers import find_numbers
-from newsclaims.gazetteer import load_gazetteer
-from newsclaims.ingest import load_seeds
+from newsclaims.pipeline.clean import clean
+from newsclaims.pipeline.extract.article import extract_article
+from newsclaims.pipeline.extract.dates import find_dates, resolve
+from newsclaims.pipeline.extract.numbers import find_numbers
+from newsclaims.pipeline.gazetteer import load_gazetteer
+from newsclaims.pipeline.ingest import load_seeds
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_unseen_articles_meet_the_quality_bar():
 
 
 def test_hard_line_breaks_and_abbreviations_do_not_split_sentences(g):
-    from newsclaims.ingest import Seed
+    from newsclaims.pipeline.ingest import Seed
     text = ("Headline Here\n\nGen. Smith of the U.S. Army said on Nov. 11 that\nRussia launched 40 drones at\n"
             "Kharkiv overnight. Officials said 3 people were hurt.\n")
     x = extract_article(Seed("src_" + "0" * 16, "x.txt", "0" * 64, text, None, date(2025, 11, 12), "day"), g)

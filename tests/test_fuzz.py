@@ -16,12 +16,12 @@ import yaml
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 
 from helpers import ROOT
-from newsclaims import curate
-from newsclaims.errors import NewsclaimsError
-from newsclaims.extract.dates import find_dates, resolve
-from newsclaims.extract.numbers import find_numbers, parse_number
-from newsclaims.ingest import load_seeds
-from newsclaims.yamlfiles import read_checked
+from newsclaims.pipeline import curate
+from newsclaims.datapackage.errors import NewsclaimsError
+from newsclaims.pipeline.extract.dates import find_dates, resolve
+from newsclaims.pipeline.extract.numbers import find_numbers, parse_number
+from newsclaims.pipeline.ingest import load_seeds
+from newsclaims.datapackage.yamlfiles import read_checked
 
 # Derandomized: the suite runs the same examples every time, so CI never fails by luck; raise
 # max_examples locally (or run with --hypothesis-seed) to search further.

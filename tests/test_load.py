@@ -6,6 +6,8 @@ import http.server
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -15,10 +17,11 @@ import pytest
 
 from helpers import cli
 from newsclaims import load
-from newsclaims.errors import NewsclaimsError
-from newsclaims.load import fetch, extract_zip
+from newsclaims.datapackage.errors import NewsclaimsError
+from newsclaims.reader.fetch import fetch
+from newsclaims.datapackage.archive import extract_zip
 from test_release import DAY, fresh_repo
-from newsclaims.release import release
+from newsclaims.publish.release import release
 
 TIMEOUT = 0.5
 
@@ -265,8 +268,8 @@ def test_a_same_size_same_mtime_edit_of_a_cached_file_is_caught(server, tmp_path
 
 
 def test_pre_release_versions_in_an_index_sort_by_semver_and_latest_stays_stable(server, tmp_path):
-    from newsclaims.load import _entry
-    from newsclaims.release import previous_release
+    from newsclaims.reader.fetch import _entry
+    from newsclaims.publish.release import previous_release
     index = json.loads(Path(server["index"]).read_text(encoding="utf-8"))
     stable_entry = index["releases"][0]
     index["releases"] = [{**stable_entry, "version": v} for v in ("0.9.0", "1.0.0-rc.2", "1.0.0-rc.10")] + [stable_entry]
@@ -282,3 +285,17 @@ def test_pre_release_versions_in_an_index_sort_by_semver_and_latest_stays_stable
 def _write(path: Path, data: dict) -> Path:
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+def test_loading_a_release_imports_none_of_the_building_machinery(server):
+    code = ("import sys, newsclaims; ds = newsclaims.load(sys.argv[1]); assert len(ds.claims) > 0; "
+            "print('\\n'.join(sorted(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code, str(server["release"])], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.split())
+    heavy = sorted(m for m in loaded if m.split(".")[0] in ("spacy", "matplotlib", "frictionless", "pandera", "dask")
+                   or m.startswith(("newsclaims.pipeline", "newsclaims.publish", "newsclaims.cli",
+                                    "newsclaims.datapackage.validate")))
+    assert not heavy, heavy
+    assert "newsclaims.reader.load" in loaded     # the check looked at the right process

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, cli, copy_repo
-from newsclaims.build import build
-from newsclaims.diff import diff
-from newsclaims.errors import NewsclaimsError
-from newsclaims.release import content_hash, read_index, release
-from newsclaims.validate import validate
+from newsclaims.pipeline.build import build
+from newsclaims.datapackage.diff import diff
+from newsclaims.datapackage.errors import NewsclaimsError
+from newsclaims.datapackage.tableio import content_hash
+from newsclaims.publish.release import read_index, release
+from newsclaims.datapackage.validate import validate
 
 DAY = date(2026, 11, 22)
 
@@ -71,7 +72,7 @@ def test_index_records_files_and_content_hashes(released):
 
 def test_parquet_has_the_explicit_arrow_schema(released):
     import pyarrow.parquet as pq
-    from newsclaims.schema import load_package
+    from newsclaims.datapackage.schema import load_package
     table = pq.read_table(released / "dist" / "newsclaims-1.0.0" / "data" / "claims.parquet")
     expected = load_package(ROOT / "schemas")["claims"].arrow_schema()
     assert [(f.name, f.type) for f in table.schema] == [(f.name, f.type) for f in expected]
@@ -87,7 +88,7 @@ def test_two_releases_of_the_same_inputs_are_byte_identical(released, tmp_path):
 
 def test_content_hash_ignores_row_order_but_not_values():
     import pandas as pd
-    from newsclaims.schema import Table
+    from newsclaims.datapackage.schema import Table
     t = Table("t", "T", "", [{"name": "id", "type": "string"}, {"name": "n", "type": "integer"}], ["id"])
     a = pd.DataFrame({"id": ["a", "b"], "n": [1, 2]})
     assert content_hash(a, t) == content_hash(a.iloc[::-1], t) != content_hash(a.assign(n=[1, 3]), t)

@@ -17,8 +17,8 @@ from helpers import ROOT, cli
 sys.path.insert(0, str(ROOT / "scripts"))
 import synthetic_corpus  # noqa: E402
 
-from newsclaims.build import Options, tables  # noqa: E402
-from newsclaims.extract import runner  # noqa: E402
+from newsclaims.pipeline.build import Options, tables  # noqa: E402
+from newsclaims.pipeline.extract import runner  # noqa: E402
 
 
 def package_bytes(repo: Path) -> dict[str, str]:

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from helpers import ROOT, cli, edit_csv
-from newsclaims.rules import RULES
-from newsclaims.schema import load_package
-from newsclaims.validate import validate
+from newsclaims.datapackage.rules import RULES
+from newsclaims.datapackage.schema import load_package
+from newsclaims.datapackage.validate import validate
 
 
 def failures(pkg, check=None):

@@ -3,7 +3,7 @@
 import sys
 
 try:
-    from .cli import app
+    from newsclaims.cli import app
 except KeyboardInterrupt:       # Ctrl-C while starting up: nothing was read or written yet
     sys.stderr.write("interrupted before anything was written\n")
     sys.exit(130)

@@ -1,0 +1,190 @@
+"""Typed CSV reading and deterministic CSV writing, both driven by a :class:`~newsclaims.schema.Table`.
+
+Writing is byte-stable: columns in schema order, rows sorted by primary key, LF line endings,
+integers without a decimal point, numbers in their shortest exact form, dates as ISO 8601.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from newsclaims.datapackage.errors import NewsclaimsError
+from newsclaims.datapackage.schema import Table
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A value that is not of its column's type (found while reading)."""
+
+    row: int          # 1-based data row (the CSV line is row + 1)
+    column: str
+    value: str
+    message: str
+
+
+def format_number(x: float) -> str:
+    """Shortest text that reads back as the same float; integral values without ``.0``.
+
+    >>> format_number(176.0), format_number(2.5), format_number(1e21)
+    ('176', '2.5', '1e+21')
+    """
+    if x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return repr(x)
+
+
+def _cell(value: object, ftype: str) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if ftype == "integer":
+        return str(int(value))
+    if ftype == "number":
+        return format_number(float(value))
+    if ftype == "date":
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if ftype == "boolean":
+        return "true" if value else "false"
+    return str(value)
+
+
+def sort_rows(df: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Rows in primary-key order, columns in schema order, a fresh 0..n-1 index."""
+    return df[table.columns].sort_values(table.primary_key, kind="stable").reset_index(drop=True)
+
+
+def to_csv_bytes(df: pd.DataFrame, table: Table) -> bytes:
+    """Serialise *df* as the table's canonical CSV (UTF-8, LF, sorted by primary key).
+
+    >>> from newsclaims.datapackage.schema import Table
+    >>> t = Table("t", "T", "", [{"name": "id", "type": "string"}, {"name": "n", "type": "number"}], ["id"])
+    >>> to_csv_bytes(pd.DataFrame({"n": [2.5, 3.0], "id": ["b", "a"]}), t)
+    b'id,n\\na,3\\nb,2.5\\n'
+    """
+    missing = [c for c in table.columns if c not in df.columns]
+    if missing:
+        raise NewsclaimsError(f"table {table.name} lacks columns {missing}")
+    df = sort_rows(df, table)
+    # Format column by column (one pass of plain Python per column), then write rows.
+    columns = [[_cell(v, table.field(c)["type"]) for v in df[c].tolist()] for c in table.columns]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows(zip(*columns))
+    return buf.getvalue().encode("utf-8")
+
+
+def read_csv_text(path: Path) -> pd.DataFrame:
+    """Read a CSV as text cells (empty cell -> missing), with one-line errors for unreadable files."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise NewsclaimsError(f"cannot read: {exc.strerror}", file=path) from None
+    if not raw or raw.isspace():      # isspace stops at the first other byte: no copy of a big file
+        raise NewsclaimsError("empty file: no header row", file=path,
+                              hint="Rebuild it with `newsclaims build`.")
+    _check_header(raw, path)
+    try:
+        # The pyarrow engine is fast, checks UTF-8 and, unlike the default one, refuses rows with
+        # too many or too few cells instead of silently truncating or padding them.
+        return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, na_values=[""],
+                           encoding="utf-8", engine="pyarrow")
+    except (pd.errors.ParserError, ValueError, pa.ArrowException) as exc:
+        try:     # the slow, precise diagnosis happens only for a file that failed
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            raise NewsclaimsError(f"not valid UTF-8 at byte {bad.start}", file=path,
+                                  hint="Save the table as UTF-8 CSV.") from None
+        line, message = _locate_problem(text)
+        raise NewsclaimsError(message or f"not a readable CSV: {str(exc).strip()[:200]}", file=path, line=line,
+                              hint="Every row needs one cell per header column; quote cells holding commas.") from None
+
+
+def _check_header(raw: bytes, path: Path) -> None:
+    """The header row (read from the file's start only): present, UTF-8, unique names."""
+    try:
+        head = raw[:65536].decode("utf-8", errors="strict" if len(raw) <= 65536 else "ignore")
+    except UnicodeDecodeError as exc:
+        raise NewsclaimsError(f"not valid UTF-8 at byte {exc.start}", file=path, hint="Save the table as UTF-8 CSV.") from None
+    try:
+        header = next(csv.reader(io.StringIO(head)))
+    except (csv.Error, StopIteration) as exc:
+        raise NewsclaimsError(f"unreadable header row ({exc})", file=path, line=1) from None
+    seen = set()
+    for name in header:
+        if name in seen:
+            raise NewsclaimsError(f"column {name!r} appears twice in the header", file=path, line=1,
+                                  hint="Each column is named once.")
+        seen.add(name)
+
+
+def _locate_problem(text: str) -> tuple[int | None, str | None]:
+    """Find the first row whose cell count differs from the header's (slow path, for errors only)."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        width = len(next(reader))
+        for row in reader:
+            if row and len(row) != width:
+                return reader.line_num, f"{len(row)} cells where the header has {width}"
+    except csv.Error as exc:
+        return reader.line_num, f"not a readable CSV: {exc}"
+    return None, None
+
+
+def coerce(df: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[CellProblem]]:
+    """Convert text cells to the table's types; cells that do not convert become missing and are
+    reported. Categorical columns stay strings here (validation checks their values).
+
+    >>> from newsclaims.datapackage.schema import Table
+    >>> t = Table("t", "T", "", [{"name": "n", "type": "integer"}], ["n"])
+    >>> out, problems = coerce(pd.DataFrame({"n": ["1", "x"]}), t)
+    >>> out["n"].tolist(), problems[0].value
+    ([1, <NA>], 'x')
+    """
+    out = {}
+    problems: list[CellProblem] = []
+    for f in table.fields:
+        name = f["name"]
+        if name not in df.columns:
+            continue
+        text = df[name].astype("string")
+        ftype = f["type"]
+        if ftype == "integer":
+            num = pd.to_numeric(text, errors="coerce")
+            bad = text.notna() & (num.isna() | (num != num.round()))
+            col = num.where(~bad).astype("Int64")
+            what = "an integer"
+        elif ftype == "number":
+            num = pd.to_numeric(text, errors="coerce")
+            bad = text.notna() & num.isna()
+            col = num.astype("Float64")
+            what = "a number"
+        elif ftype == "date":
+            col = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
+            bad = text.notna() & col.isna()
+            what = "a date (YYYY-MM-DD)"
+        elif ftype == "boolean":
+            low = text.str.lower()
+            col = low.map({"true": True, "false": False}).astype("boolean")
+            bad = text.notna() & col.isna()
+            what = "true or false"
+        else:
+            col, bad, what = text, None, ""
+        if bad is not None and bad.any():
+            for idx in bad[bad].index:
+                problems.append(CellProblem(int(idx) + 1, name, str(text[idx]),
+                                            f"{text[idx]!r} is not {what}"))
+        out[name] = col
+    return pd.DataFrame(out, index=df.index), problems
+
+
+def typed_frame(df: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Cast a coerced frame to the table's pandas dtypes (categoricals included)."""
+    dtypes = table.pandas_dtypes()
+    return df.astype({c: dtypes[c] for c in df.columns if c in dtypes})

@@ -1,0 +1,279 @@
+"""Cross-table rules: what a Table Schema cannot say. One function per rule id of
+``schemas/rules.yaml``; each yields :class:`Failure` rows for ``newsclaims validate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from newsclaims.datapackage.schema import Table
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One problem found by ``validate``: where (file, table, row, key, column), which check, the value."""
+
+    table: str | None
+    row: int | None          # 1-based data row (CSV line = row + 1)
+    key: str | None          # primary key of the row
+    column: str | None
+    check: str
+    value: str | None
+    message: str
+    severity: str = "error"
+    file: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("severity", "file", "table", "row", "key", "column", "check", "value", "message")}
+
+
+@dataclass
+class Tables:
+    """The typed frames of a package, their schemas and the package directory."""
+
+    frames: dict[str, pd.DataFrame]
+    schemas: dict[str, Table]
+    root: Path
+
+    def key(self, table: str, idx) -> str:
+        pk = self.schemas[table].primary_key
+        return "|".join(str(self.frames[table].at[idx, c]) for c in pk)
+
+    def fail(self, table: str, idx, column: str | None, check: str, value, message: str) -> Failure:
+        return Failure(table, int(idx) + 1, self.key(table, idx), column, check,
+                       None if value is None or value is pd.NA else str(value), message,
+                       file=f"data/{table}.csv")
+
+
+RULES: dict[str, Callable[[Tables], Iterator[Failure]]] = {}
+
+
+def rule(fn):
+    RULES[fn.__name__] = fn
+    return fn
+
+
+@rule
+def foreign_key(t: Tables) -> Iterator[Failure]:
+    for name, schema in t.schemas.items():
+        if name not in t.frames:
+            continue
+        df = t.frames[name]
+        for fk in schema.foreign_keys:
+            ref = fk["reference"]
+            target = ref.get("resource") or name
+            if target not in t.frames:
+                continue
+            (col,), (ref_col,) = fk["fields"], ref["fields"]
+            bad = df[col].notna() & ~_isin(df[col], t.frames[target][ref_col].dropna())
+            for idx in df.index[bad]:
+                yield t.fail(name, idx, col, "foreign_key", df.at[idx, col],
+                             f"{df.at[idx, col]} is not a {ref_col} in {target}")
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    return pa.array(series.astype("string[pyarrow]"))
+
+
+def _mask(found: pa.Array, index: pd.Index) -> pd.Series:
+    """An Arrow boolean array as a pandas mask (null counts as False)."""
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=index).fillna(False).astype(bool)
+
+
+def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
+    """``values.isin(known)`` for string columns, computed by Arrow (pandas loops in Python here)."""
+    return _mask(pc.is_in(_arrow(values), value_set=_arrow(known.drop_duplicates())), values.index)
+
+
+def _seed_texts(t: Tables) -> dict[str, str]:
+    if not hasattr(t, "_texts"):
+        texts = {}
+        src = t.frames.get("sources")
+        if src is not None:
+            for row in src[src["kind"] == "seed_article"].to_dict("records"):
+                try:
+                    texts[row["source_id"]] = (t.root / row["file"]).read_bytes().decode("utf-8")
+                except (OSError, UnicodeDecodeError, TypeError):
+                    pass
+        t._texts = texts
+    return t._texts
+
+
+@rule
+def seed_hash(t: Tables) -> Iterator[Failure]:
+    if "sources" not in t.frames:
+        return
+    src = t.frames["sources"]
+    seeds = src[src["kind"] == "seed_article"]
+    for idx, row in zip(seeds.index, seeds.to_dict("records")):
+        path = t.root / str(row["file"])
+        try:
+            data = path.read_bytes()
+        except OSError:
+            yield t.fail("sources", idx, "file", "seed_hash", row["file"], f"seed file {row['file']} is missing")
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != row["sha256"]:
+            yield t.fail("sources", idx, "sha256", "seed_hash", row["sha256"],
+                         f"{row['file']} has sha256 {digest}; seeds are never edited: restore the file")
+        elif not pd.isna(row["char_count"]) and len(_seed_texts(t).get(row["source_id"], "")) != row["char_count"]:
+            yield t.fail("sources", idx, "char_count", "seed_hash", row["char_count"], "length differs from the seed")
+
+
+def _text_matches(t: Tables, table: str, text_col: str, start: str, end: str, check: str) -> Iterator[Failure]:
+    if table not in t.frames:
+        return
+    texts = _seed_texts(t)
+    df = t.frames[table]
+    rows = df.index[df[text_col].notna() & df[start].notna() & df[end].notna()]
+    sub = df.loc[rows, ["source_id", text_col, start, end]]
+    # Plain lists: a row-by-row pandas lookup costs microseconds per cell, this costs nanoseconds.
+    for idx, sid, text, a, b in zip(rows, *(sub[c].tolist() for c in sub.columns)):
+        seed = texts.get(sid)
+        if seed is None:
+            continue
+        if b > len(seed):
+            yield t.fail(table, idx, end, check, b, f"{end} {b} is beyond the end of the seed ({len(seed)} characters); "
+                                                    "offsets count characters of the seed file")
+        elif seed[a:b] != text:
+            yield t.fail(table, idx, text_col, check, text,
+                         f"{text_col} differs from the seed text at [{a}, {b}) ({seed[a:b][:40]!r})")
+
+
+@rule
+def quote_matches_seed(t: Tables) -> Iterator[Failure]:
+    yield from _text_matches(t, "claims", "quote", "char_start", "char_end", "quote_matches_seed")
+
+
+@rule
+def figure_in_quote(t: Tables) -> Iterator[Failure]:
+    if "claims" not in t.frames:
+        return
+    yield from _text_matches(t, "claims", "figure_text", "figure_start", "figure_end", "figure_in_quote")
+    df = t.frames["claims"]
+    inside = df["figure_start"].isna() | ((df["figure_start"] >= df["char_start"]) & (df["figure_end"] <= df["char_end"]))
+    for idx in df.index[~inside.fillna(False)]:
+        yield t.fail("claims", idx, "figure_start", "figure_in_quote", df.at[idx, "figure_start"], "the figure lies outside the quote")
+
+
+@rule
+def excluded_span_matches_seed(t: Tables) -> Iterator[Failure]:
+    yield from _text_matches(t, "excluded_spans", "text", "char_start", "char_end", "excluded_span_matches_seed")
+
+
+@rule
+def span_order(t: Tables) -> Iterator[Failure]:
+    for table in ("claims", "excluded_spans"):
+        if table in t.frames:
+            df = t.frames[table]
+            for idx in df.index[(df["char_start"] >= df["char_end"]).fillna(False)]:
+                yield t.fail(table, idx, "char_end", "span_order", df.at[idx, "char_end"], "char_end must be greater than char_start")
+
+
+@rule
+def date_order(t: Tables) -> Iterator[Failure]:
+    for table in ("claims", "events"):
+        if table in t.frames:
+            df = t.frames[table]
+            for idx in df.index[(df["date_start"] > df["date_end"]).fillna(False)]:
+                yield t.fail(table, idx, "date_end", "date_order", df.at[idx, "date_end"], "date_end is before date_start")
+
+
+@rule
+def figure_bounds(t: Tables) -> Iterator[Failure]:
+    if "claims" not in t.frames:
+        return
+    df = t.frames["claims"]
+    for col, other, op in (("low", "value", "gt"), ("value", "high", "gt")):
+        bad = getattr(df[col], op)(df[other]).fillna(False)
+        for idx in df.index[bad]:
+            yield t.fail("claims", idx, col, "figure_bounds", df.at[idx, col], f"{col} is greater than {other}")
+    fig = df["claim_kind"] == "figure"
+    for col in ("value", "qualifier", "figure_text", "unit"):
+        for idx in df.index[fig & df[col].isna()]:
+            yield t.fail("claims", idx, col, "figure_bounds", None, f"a figure claim needs {col}")
+
+
+@rule
+def sub_event_type_matches(t: Tables) -> Iterator[Failure]:
+    if "events" not in t.frames:
+        return
+    parents = {c["value"]: c["label"] for c in t.schemas["events"].field("sub_event_type").get("categories", [])}
+    df = t.frames["events"]
+    for idx in df.index:
+        sub, typ = df.at[idx, "sub_event_type"], df.at[idx, "event_type"]
+        if pd.notna(sub) and sub in parents and parents[sub] != typ:
+            yield t.fail("events", idx, "sub_event_type", "sub_event_type_matches", sub,
+                         f"{sub!r} belongs to {parents[sub]!r}, not {typ!r}")
+
+
+@rule
+def date_basis_target(t: Tables) -> Iterator[Failure]:
+    if "events" not in t.frames:
+        return
+    df = t.frames["events"]
+    kinds = {}
+    if "sources" in t.frames:
+        kinds = dict(zip(t.frames["sources"]["source_id"], t.frames["sources"]["kind"]))
+    for idx in df.index:
+        basis = df.at[idx, "date_basis"]
+        if basis == "claim" and pd.isna(df.at[idx, "date_basis_claim_id"]):
+            yield t.fail("events", idx, "date_basis_claim_id", "date_basis_target", None, "date_basis is claim but no claim is named")
+        if basis == "reference":
+            sid = df.at[idx, "date_basis_source_id"]
+            if pd.isna(sid) or kinds.get(sid, "reference") != "reference":
+                yield t.fail("events", idx, "date_basis_source_id", "date_basis_target", sid,
+                             "date_basis is reference but no reference source is named")
+
+
+@rule
+def relation_target(t: Tables) -> Iterator[Failure]:
+    if "claim_relations" not in t.frames:
+        return
+    df = t.frames["claim_relations"]
+    both = df["target_claim_id"].notna() == df["target_source_id"].notna()
+    for idx in df.index[both]:
+        yield t.fail("claim_relations", idx, "target_claim_id", "relation_target", None,
+                     "name exactly one of target_claim_id and target_source_id")
+    for idx in df.index[(df["target_claim_id"] == df["claim_id"]).fillna(False)]:
+        yield t.fail("claim_relations", idx, "target_claim_id", "relation_target", df.at[idx, "claim_id"], "a claim cannot relate to itself")
+
+
+@rule
+def speaker_figures_consistent(t: Tables) -> Iterator[Failure]:
+    if not all(n in t.frames for n in ("claims", "claim_events")):
+        return
+    claims = t.frames["claims"]
+    claims = claims[(claims["claim_kind"] == "figure") & (claims["review_status"] != "rejected")]
+    merged = claims.reset_index().merge(t.frames["claim_events"], on="claim_id")
+    for (event, speaker, obj), group in merged.groupby(["event_id", "speaker_actor_id", "object"], dropna=True):
+        launched = group.loc[group["predicate"] == "launched", "value"]
+        for _, row in group[group["predicate"].isin(["shot down", "hit"])].iterrows():
+            if len(launched) and row["value"] > launched.max():
+                yield t.fail("claims", row["index"], "value", "speaker_figures_consistent", row["value"],
+                             f"{speaker} says {row['value']:g} {obj} {row['predicate']} but only {launched.max():g} launched ({event})")
+
+
+@rule
+def spreadsheet_formula(t: Tables) -> Iterator[Failure]:
+    for name, df in t.frames.items():
+        for col in df.columns:
+            if t.schemas[name].field(col)["type"] != "string":
+                continue
+            values = _arrow(df[col])
+            first = pc.utf8_slice_codeunits(values, 0, 1)
+            hits = pc.is_in(first, value_set=pa.array(["=", "+", "-", "@"]))
+            if not pc.any(hits).as_py():
+                continue
+            hits = pc.and_(hits, pc.match_substring_regex(values, r"^[=+\-@][^\d\s.,]"))
+            bad = _mask(hits, df.index)
+            for idx in df.index[bad]:
+                yield t.fail(name, idx, col, "spreadsheet_formula", df.at[idx, col],
+                             "starts like a spreadsheet formula; open the CSV as text (see README)")

@@ -1,0 +1,142 @@
+"""``newsclaims build``: seeds and curation → ``data/*.csv`` + ``datapackage.json``, validated
+in a staging directory and swapped in only when valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from newsclaims.pipeline import curate
+from newsclaims.pipeline.repository import Repository
+from newsclaims.datapackage.errors import InvalidData, Interrupted, NewsclaimsError
+from newsclaims.pipeline.extract.runner import extract_all
+from newsclaims.datapackage.fsio import make_staging, remove_staging, repository_lock
+from newsclaims.datapackage.commit import STAGE_PREFIX, commit, recover_repository
+from newsclaims.pipeline.tables import actor_rows, assemble, place_rows, source_rows, write_files
+from newsclaims.datapackage.validate import Report, validate
+
+__all__ = ["BuildResult", "Interrupted", "Options", "build", "recover_repository", "tables"]
+
+
+@dataclass
+class BuildResult:
+    rows: dict[str, int]
+    report: Report
+
+
+Docs = Callable[[Path, Path, Path], list[str]]
+"""Writes derived documents of a package: ``docs(package, repository root, target)`` returns the
+paths written under *target* (the publishing layer's ``write_docs`` is the one the CLI passes)."""
+
+
+def build(root: Repository | Path, *, progress: Callable[[str], None] = lambda _: None, options: Options | None = None,
+          docs: Docs | None = None) -> BuildResult:
+    """Rebuild the package from ``seeds/`` (and curation) and swap it in when it validates.
+
+    With *docs*, and when the repository has a ``docs/`` folder, the documents it writes are
+    committed together with the data (see :mod:`newsclaims.datapackage.commit`).
+    """
+    root = Repository.of(root).root
+    with repository_lock(root):
+        recover_repository(root, locked=True)
+        return _build(Repository(root).require(), progress, options or Options(), docs)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run extraction: worker processes, engine (local or dask), scheduler address, cache."""
+
+    jobs: int | None = None
+    engine: str = "local"
+    address: str | None = None
+    cache: bool = True
+    cache_write: bool = True
+    counter: Callable[[int, int], None] = lambda done, total: None
+
+
+def tables(root: Repository | Path, *, progress: Callable[[str], None] = lambda _: None, collect: bool = False,
+           options: Options = Options()):
+    """Every table of the package, in memory: extraction plus curation (nothing is written).
+
+    Returns ``(pkg, seeds, frames, problems)``; *problems* holds curation entries that match
+    nothing when ``collect`` is true (otherwise the first one is raised).
+    """
+    return _tables(Repository.of(root), progress, collect, options)[:4]
+
+
+def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, options: Options):
+    pkg, g, seeds, root = repo.package, repo.gazetteer, repo.seeds, repo.root
+    progress(f"extracting {len(seeds)} seed(s)")
+    extractions, computed = extract_all(seeds, g, root=root, jobs=options.jobs, engine=options.engine,
+                                        address=options.address, cache=options.cache,
+                                        cache_write=options.cache_write, progress=options.counter)
+    progress(f"extracted {computed} seed(s), {len(seeds) - computed} from the cache")
+    new_actors = {}
+    for x in extractions:
+        new_actors.update(x.new_actors)
+    claims = [c for x in extractions for c in x.claims]
+    progress("applying curation")
+    curated = curate.apply(root, seeds, claims, files=repo.curation, collect=collect, actors={*g.actors, *new_actors},
+                           places=set(g.places))
+    rows = {
+        **curated.rows,
+        "sources": source_rows(repo.catalog, seeds) + curated.rows["sources"],
+        "actors": actor_rows(g, new_actors),
+        "places": place_rows(g),
+        "claims": claims,
+        "excluded_spans": [{"source_id": x.source_id, "char_start": s.start, "char_end": s.end, "reason": s.reason,
+                            "text": s.text} for x in extractions for s in x.excluded],
+    }
+    return pkg, seeds, assemble(pkg, rows), curated.problems, curated.origins
+
+
+def _where(failure, origins: dict, root: Path) -> tuple[object, int | None, str | None]:
+    """The curation entry behind a failed row when there is one (the curator fixes it there),
+    else the table file and row."""
+    if failure.table and failure.key and (failure.table, failure.key) in origins:
+        path, line = origins[(failure.table, failure.key)]
+        return Path(path).relative_to(root) if Path(path).is_relative_to(root) else path, line, failure.column
+    return failure.file, failure.row + 1 if failure.row is not None else None, failure.column
+
+
+def _build(repo: Repository, progress, options: Options, docs: Docs | None) -> BuildResult:
+    root = repo.root
+    pkg, seeds, frames, _, origins = _tables(repo, progress, False, options)
+    stage = make_staging(root, STAGE_PREFIX)
+    committed: list[bool] = []
+    try:
+        write_files(stage, frames, pkg, seeds)
+        (stage / "seeds").symlink_to(root / "seeds", target_is_directory=True)
+        progress("validating the new package")
+        # pandera and the rules check every constraint the frictionless row pass would (a test
+        # holds them equal); that pass costs ~1.5 s per 100k rows, so `validate` runs it, build not.
+        report = validate(stage, rows=False)
+        if not report.valid:
+            first = report.errors[0]
+            file, line, column = _where(first, origins, root)
+            raise InvalidData(f"the new package is invalid ({len(report.errors)} error(s)); first: "
+                              f"{first.table + ' ' if first.table else ''}{first.key or ''}: {first.message}",
+                              file=file, line=line, field=column,
+                              hint="Nothing was replaced. Fix the seed, gazetteer or curation entry it names.")
+        paths = ["data", "datapackage.json"]
+        if docs is not None and (root / "docs").is_dir():
+            progress("writing docs/")
+            paths += docs(stage, root, stage)
+        (stage / "seeds").unlink()
+        progress("replacing data/, datapackage.json and docs/")
+        commit(root, stage, paths, committed=lambda: committed.append(True))
+    except KeyboardInterrupt:
+        if committed:
+            raise Interrupted("interrupted after the new package was committed: data/, datapackage.json and docs/ "
+                              "hold the new build", file=root,
+                              hint="Nothing more needs doing.") from None
+        raise Interrupted("interrupted before anything was replaced: data/, datapackage.json and docs/ are "
+                          "unchanged", file=root,
+                          hint="Run the build again when you are ready.") from None
+    finally:
+        if stage.exists():
+            remove_staging(stage)
+    report.path = root
+    return BuildResult({name: len(df) for name, df in frames.items()}, report)

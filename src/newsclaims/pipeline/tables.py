@@ -1,0 +1,94 @@
+"""From extractions (and curation) to the package's tables, their CSV bytes and the descriptor.
+
+Every table is built as a frame with exactly the columns of its schema, sorted by primary key;
+``write_files`` writes ``data/*.csv`` and ``datapackage.json`` into a staging folder (see
+:mod:`newsclaims.swap` for how it replaces the old ones).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from newsclaims.datapackage import csvio
+from newsclaims.datapackage.descriptor import descriptor_bytes
+from newsclaims.pipeline.gazetteer import Gazetteer
+from newsclaims.pipeline.ingest import Seed
+from newsclaims.datapackage.schema import Package, load_package
+
+DESCRIPTOR = "datapackage.json"
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+def frame(rows: list[dict], table) -> pd.DataFrame:
+    """Rows as a frame with every column of *table*, missing values as None.
+
+    >>> from newsclaims.datapackage.schema import Table
+    >>> t = Table("t", "T", "", [{"name": "a", "type": "string"}, {"name": "b", "type": "integer"}], ["a"])
+    >>> frame([{"a": "x"}], t).to_dict("records")
+    [{'a': 'x', 'b': None}]
+    """
+    return pd.DataFrame([{c: r.get(c) for c in table.columns} for r in rows], columns=table.columns, dtype=object)
+
+
+def source_rows(catalog: pd.DataFrame, seeds: list[Seed]) -> list[dict]:
+    """The sources rows of the seeds: their catalog rows plus kind and length."""
+    catalog = catalog.astype(object).where(lambda d: d.notna(), None)
+    by_id = {s.source_id: s for s in seeds}
+    rows = []
+    for row in catalog.to_dict("records"):
+        row.update(kind="seed_article", char_count=len(by_id[row["source_id"]].text))
+        rows.append(row)
+    return rows
+
+
+def actor_rows(g: Gazetteer, extracted: dict[str, dict]) -> list[dict]:
+    rows = [{"actor_id": a["id"], "name": a["name"], "actor_type": a["type"], "country": a.get("country"),
+             "parent_actor_id": a.get("parent"), "title": a.get("title"),
+             "aliases": " | ".join(a.get("aliases", [])) or None, "origin": "gazetteer"} for a in g.actors.values()]
+    rows += [{"actor_id": a["id"], "name": a["name"], "actor_type": a["type"], "origin": "extracted"}
+             for key, a in sorted(extracted.items())]
+    return rows
+
+
+def place_rows(g: Gazetteer) -> list[dict]:
+    return [{"place_id": p["id"], "name": p["name"], "place_type": p["type"], "country": p["country"],
+             "admin1": p.get("admin1"), "latitude": p.get("latitude"), "longitude": p.get("longitude"),
+             "geo_precision": p["geo_precision"]} for p in g.places.values()]
+
+
+def assemble(pkg: Package, rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
+    """One frame per resource of the package (empty frames for tables without rows)."""
+    return {name: csvio.sort_rows(frame(rows.get(name, []), table), table) for name, table in pkg.tables.items()}
+
+
+def descriptor(pkg: Package, files: dict[str, bytes], seeds: list[Seed]) -> dict:
+    """The Data Package v2 descriptor for these CSV files (bytes and sha256 of each)."""
+    meta = {k: v for k, v in pkg.metadata.items() if k != "resources"}
+    resources = []
+    for name, table in pkg.tables.items():
+        data = files[name]
+        resources.append({
+            "name": name, "type": "table", "path": f"data/{name}.csv", "format": "csv", "mediatype": "text/csv",
+            "encoding": "utf-8", "title": table.title, "description": table.description,
+            "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "schema": table.table_schema(),
+        })
+    return {"$schema": PROFILE, **meta,
+            "sources": [{"title": s.title or s.file, "path": s.file} for s in seeds],
+            "resources": resources,
+            "newsclaims": {"rules": pkg.rules}}
+
+
+def write_files(target: Path, frames: dict[str, pd.DataFrame], pkg: Package, seeds: list[Seed]) -> dict:
+    """Write ``data/*.csv`` and ``datapackage.json`` under *target*; return the descriptor."""
+    files = {name: csvio.to_csv_bytes(df, pkg.tables[name]) for name, df in frames.items()}
+    (target / "data").mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (target / "data" / f"{name}.csv").write_bytes(data)
+    desc = descriptor(pkg, files, seeds)
+    (target / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
+    return desc

@@ -1,0 +1,18 @@
+"""The derived documents of a package: the codebook (from the table descriptions) and the report
+(from the tables), as ``newsclaims build`` commits them into ``docs/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsclaims.publish.codebook import PATH as CODEBOOK, codebook
+from newsclaims.publish.report import PATH as REPORT, report
+
+
+def write_docs(package: Path, root: Path, target: Path) -> list[str]:
+    """Write the codebook (from *root*'s schemas) and the report of *package* under
+    *target*/docs; return the paths written, relative to *target*."""
+    (target / "docs").mkdir(parents=True, exist_ok=True)
+    (target / CODEBOOK).write_bytes(codebook(root).encode("utf-8"))
+    (target / REPORT).write_bytes(report(package, title="newsclaims — working tree").encode("utf-8"))
+    return [CODEBOOK.as_posix(), REPORT.as_posix()]

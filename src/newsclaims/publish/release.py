@@ -1,0 +1,303 @@
+"""``newsclaims release``: an immutable, verifiable, versioned release in ``dist/newsclaims-X.Y.Z/``.
+
+A release holds every table as CSV and as Parquet (written from the explicit Arrow schema derived
+from ``schemas/``, zstd, fixed level and row-group size, sorted by primary key), the seeds it
+points into, its descriptor, README, changelog entry, ``SHA256SUMS`` and one zip of it all. The
+committed ``releases/index.json`` records every file's size and sha256 and a content hash of each
+table; the loader trusts that index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newsclaims.datapackage import csvio
+from newsclaims.datapackage.diff import Diff, LEVELS, TableDiff, bump, changelog_entry, diff, level_of
+from newsclaims.publish.codebook import codebook
+from newsclaims.publish.report import report
+from newsclaims.datapackage.errors import InvalidData, Interrupted, NewsclaimsError
+from newsclaims.datapackage.tableio import content_hash, parquet_bytes
+from newsclaims.datapackage.fsio import remove_staging, repository_lock, sha256_file
+from newsclaims.datapackage.archive import extract_zip
+from newsclaims.datapackage.commit import commit_release, recover_repository, release_stage
+from newsclaims.datapackage.validate import validate
+from newsclaims.pipeline.checks import validate_repository
+from newsclaims.pipeline.repository import Repository
+from newsclaims.pipeline.review import worklist
+from newsclaims.reader.fetch import cached_release_dir
+from newsclaims.datapackage.schema import Table
+from newsclaims.datapackage.descriptor import SEMVER, confined, descriptor_bytes, semver_key, table_from_resource
+
+INDEX = Path("releases/index.json")
+DIST = Path("dist")
+RELEASE_VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+"""A version ``newsclaims release`` cuts: X.Y.Z (pre-release and build suffixes are refused)."""
+# frictionless cannot count the bytes of a Parquet resource (it reports "None" and fails the
+# package), so their size is recorded under this key instead of "bytes"; newsclaims checks both.
+PARQUET_BYTES = "newsclaims:bytes"
+
+
+def read_index(root: Path) -> dict:
+    path = root / INDEX
+    if not path.exists():
+        return {"name": "newsclaims", "releases": []}
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise NewsclaimsError(f"not valid JSON (line {exc.lineno}): {exc.msg}", file=path,
+                              hint="Restore it from git: the index is never edited by hand.") from None
+    if not isinstance(index.get("releases"), list):
+        raise NewsclaimsError("no releases list", file=path, hint="Restore it from git.")
+    return index
+
+
+def _typed_tables(root: Path, desc: dict) -> dict[str, tuple[pd.DataFrame, Table]]:
+    out = {}
+    for res in desc["resources"]:
+        table = table_from_resource(res)
+        frame, problems = csvio.coerce(csvio.read_csv_text(root / res["path"]), table)
+        if problems:
+            raise InvalidData(problems[0].message, file=res["path"], line=problems[0].row + 1, field=problems[0].column)
+        out[res["name"]] = (frame, table)
+    return out
+
+
+def _zip(directory: Path, target: Path, day: date) -> None:
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{directory.name}/{path.relative_to(directory).as_posix()}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes(), compresslevel=9)
+
+
+@dataclass
+class ReleaseResult:
+    version: str
+    directory: Path
+    diff: Diff
+    previous: str | None
+
+
+def previous_release(root: Path, index: dict) -> tuple[str | None, Path | None]:
+    """The latest published version and its local directory (``dist/`` or the loader's cache)."""
+    if not index["releases"]:
+        return None, None
+    latest = max(index["releases"], key=lambda r: semver_key(r["version"]))["version"]
+    local = root / DIST / f"newsclaims-{latest}"
+    if local.is_dir():
+        return latest, local
+    try:
+        return latest, cached_release_dir(root, latest)
+    except NewsclaimsError as exc:
+        raise NewsclaimsError(f"the previous release {latest} is not in dist/ and could not be fetched ({exc.message})",
+                              hint=f"Run `newsclaims fetch {latest} dist/newsclaims-{latest}` first.") from None
+
+
+def release(root: Repository | Path, *, version: str | None = None, bump_auto: bool = False, day: date | None = None,
+            notes: list[str] | None = None, require_review: bool = True) -> ReleaseResult:
+    """Cut a release of the repository's package (see module docstring)."""
+    root = Repository.of(root).root
+    if version is not None and not RELEASE_VERSION.match(version):
+        why = "pre-release and build suffixes are not cut as releases" if SEMVER.match(version) else "it is not X.Y.Z"
+        raise NewsclaimsError(f"{version!r} cannot be released: {why}", field="--version",
+                              hint="Give a version X.Y.Z (e.g. 1.1.0), or --bump auto.")
+    with repository_lock(root):
+        recover_repository(root, locked=True)
+        return _release(Repository(root).require(), version, bump_auto, day or datetime.now(timezone.utc).date(), notes or [], require_review)
+
+
+def _release(repo: Repository, version: str | None, bump_auto: bool, day: date, notes: list[str],
+             require_review: bool) -> ReleaseResult:
+    root = repo.root
+    if (version is None) == (not bump_auto):
+        raise NewsclaimsError("give either --version X.Y.Z or --bump auto", field="--version")
+    index = read_index(root)
+    if version and any(r["version"] == version for r in index["releases"]):
+        raise NewsclaimsError(f"version {version} is already released; releases are immutable", file=root / INDEX,
+                              hint="Choose a new version (or --bump auto).")
+    report = validate_repository(repo, rows=True)
+    if not report.valid:
+        first = report.errors[0]
+        raise InvalidData(f"the package is invalid ({len(report.errors)} error(s)); first: {first.message}",
+                          file=first.file, hint="Run `newsclaims validate` and fix it before releasing.")
+    if require_review:
+        work = worklist(repo)
+        if not work.empty:
+            raise InvalidData(f"the review worklist is not empty ({work.counts()})", file=root / "curation",
+                              hint="Run `newsclaims review` and finish the curation before releasing.")
+    previous, previous_dir = previous_release(root, index)
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    if previous_dir is not None:
+        d = diff(previous_dir, root)
+    else:
+        d = Diff([], {r["name"]: TableDiff() for r in desc["resources"]})
+    needed = d.level if previous else "major"
+    if previous and needed == "none":
+        raise NewsclaimsError(f"nothing changed since {previous}", hint="There is nothing to release.")
+    if bump_auto:
+        version = bump(previous, needed) if previous else "1.0.0"
+    elif previous:
+        step = level_of(previous, version)
+        if step == "none":
+            raise NewsclaimsError(f"{version} is not greater than the latest release {previous}", field="--version")
+        if LEVELS.index(step) < LEVELS.index(needed):
+            reasons = "; ".join(f"{c.table or 'package'}: {c.kind} ({c.detail})" for c in d.changes if c.level == needed)[:400]
+            raise NewsclaimsError(f"{version} is a {step} step from {previous} but the changes need a {needed} one: {reasons}",
+                                  field="--version", hint=f"Use {bump(previous, needed)} or --bump auto.")
+    target = root / DIST / f"newsclaims-{version}"
+    if target.exists():
+        raise NewsclaimsError(f"{target.relative_to(root)} exists already; releases are immutable", file=target)
+    stage = release_stage(root, version)
+    committed: list[bool] = []
+    try:
+        section = changelog_entry(version, day.isoformat(), d, notes)
+        entry = _write_release(root, stage, desc, version, day, section, d.level if previous else "initial", previous)
+        check = validate(stage, rows=True)
+        if not check.valid:
+            raise InvalidData(f"the release does not validate: {check.errors[0].message}", file=check.errors[0].file)
+        index["releases"].append(entry)
+        index["releases"].sort(key=lambda r: semver_key(r["version"]))
+        # The journal is the commit point: once it is written, an interrupted release is finished
+        # by the next command (see newsclaims.swap); before it, nothing outside the staging folder changed.
+        commit_release(root, stage, version, json.dumps(index, indent=2, ensure_ascii=False) + "\n",
+                       _changelog_with(root, entry["changelog"]), committed=lambda: committed.append(True))
+    except KeyboardInterrupt:
+        if committed:
+            raise Interrupted(f"interrupted after release {version} was committed: it is in dist/ and the index",
+                              file=root, hint="Nothing more needs doing.") from None
+        raise Interrupted("interrupted before the release was committed: nothing was published", file=root,
+                          hint="Run the release again when you are ready.") from None
+    finally:
+        if stage.parent.exists():
+            remove_staging(stage.parent)
+    return ReleaseResult(version, target, d, previous)
+
+
+def _changelog_with(root: Path, section: str) -> str:
+    """CHANGELOG.md with the release's section above the earlier ones; an ``## Unreleased``
+    section's items are carried into it (they describe this release)."""
+    path = root / "CHANGELOG.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n"
+    head, _, rest = text.partition("\n## ")
+    sections = ["## " + s for s in rest.split("\n## ")] if rest else []
+    if sections and sections[0].startswith("## Unreleased"):
+        items = sections.pop(0).split("\n", 1)[1].strip()
+        if items:
+            section = section.rstrip("\n") + "\n\nAlso in this release:\n\n" + items + "\n"
+    parts = [head.rstrip("\n"), section.rstrip("\n")] + [s.rstrip("\n") for s in sections]
+    return "\n\n".join(parts) + "\n"
+
+
+def _write_release(root: Path, stage: Path, desc: dict, version: str, day: date, section: str, level: str,
+                   previous: str | None) -> dict:
+    (stage / "data").mkdir(parents=True)
+    typed = _typed_tables(root, desc)
+    resources, tables = [], {}
+    for res in desc["resources"]:
+        frame, table = typed[res["name"]]
+        csv_bytes = (root / res["path"]).read_bytes()
+        pq_bytes = parquet_bytes(frame, table)
+        (stage / res["path"]).write_bytes(csv_bytes)
+        pq_path = f"data/{res['name']}.parquet"
+        (stage / pq_path).write_bytes(pq_bytes)
+        resources.append(res)
+        schema = json.loads(json.dumps(res["schema"]))
+        for fk in schema.get("foreignKeys", []):
+            fk["reference"]["resource"] = f"{fk['reference']['resource']}_parquet"
+        resources.append({**{k: v for k, v in res.items() if k not in ("path", "format", "mediatype", "encoding", "bytes")},
+                          "name": f"{res['name']}_parquet", "path": pq_path, "format": "parquet",
+                          "mediatype": "application/vnd.apache.parquet", PARQUET_BYTES: len(pq_bytes),
+                          "hash": "sha256:" + hashlib.sha256(pq_bytes).hexdigest(), "schema": schema})
+        tables[res["name"]] = {"rows": len(frame), "content_sha256": content_hash(frame, table)}
+    seeds = sorted({s["path"] for s in desc.get("sources", [])} | {"seeds/catalog.csv"})
+    for rel in seeds:
+        if not isinstance(rel, str) or confined(root, rel) is None or not rel.startswith("seeds/"):
+            raise InvalidData(f"sources path {rel!r} is not a file under seeds/ of the package", file=root / "datapackage.json",
+                              field="sources", hint="Rebuild the descriptor with `newsclaims build`.")
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / rel, stage / rel)
+    created = f"{day.isoformat()}T00:00:00Z"
+    new_desc = {**desc, "version": version, "created": created, "resources": resources}
+    new_desc["id"] = f"newsclaims-{version}"
+    (stage / "datapackage.json").write_bytes(descriptor_bytes(new_desc))
+    shutil.copyfile(root / "README.md", stage / "README.md")
+    for extra in ("LICENSE", "CITATION.cff", "DATASET.md"):
+        if (root / extra).exists():
+            shutil.copyfile(root / extra, stage / extra)
+    (stage / "CHANGELOG.md").write_text(f"# newsclaims {version}\n\n{section}", encoding="utf-8")
+    (stage / "docs").mkdir(exist_ok=True)
+    (stage / "docs" / "codebook.md").write_text(codebook(root), encoding="utf-8")
+    (stage / "report.html").write_text(report(stage, title=f"newsclaims {version}"), encoding="utf-8")
+    files = sorted(p for p in stage.rglob("*") if p.is_file())
+    sums = "".join(f"{sha256_file(p)}  {p.relative_to(stage).as_posix()}\n" for p in files)
+    (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    zip_path = stage / f"newsclaims-{version}.zip"
+    _zip(stage, zip_path, day)
+    listed = sorted(p for p in stage.rglob("*") if p.is_file())
+    return {"version": version, "date": day.isoformat(), "created": created, "previous": previous,
+            "level": level,
+            "files": [{"path": p.relative_to(stage).as_posix(), "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+                      for p in listed],
+            "tables": tables, "changelog": section}
+
+
+def resolve_package(root: Path, spec: str) -> Path:
+    """A package directory for *spec*: a path (directory or zip), '.' for the working tree, or a
+    version (``dist/newsclaims-X.Y.Z`` or the loader's cache)."""
+    path = Path(spec)
+    if spec == ".":
+        return root
+    if path.is_dir():
+        return path
+    if path.suffix == ".zip" and path.is_file():
+        return extract_zip(path)
+    if SEMVER.match(spec):
+        local = root / DIST / f"newsclaims-{spec}"
+        if local.is_dir():
+            return local
+        return cached_release_dir(root, spec)
+    raise NewsclaimsError(f"{spec!r} is neither a directory, a zip nor a version X.Y.Z", hint="See `newsclaims diff --help`.")
+
+
+def rebuild_release(root: Path, version: str) -> Path:
+    """Rebuild a published version from the repository and check every file against its index
+    entry (what the release workflow does on a tag); the rebuilt directory lands in ``dist/``."""
+    root = Path(root).resolve()
+    index = read_index(root)
+    entry = next((r for r in index["releases"] if r["version"] == version), None)
+    if entry is None:
+        known = ", ".join(r["version"] for r in index["releases"]) or "none"
+        raise NewsclaimsError(f"version {version} is not in the release index (known: {known})", file=root / INDEX)
+    target = root / DIST / f"newsclaims-{version}"
+    if target.exists():
+        raise NewsclaimsError(f"{target} exists already", file=target, hint="Remove it to rebuild.")
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    stage = release_stage(root, version)
+    try:
+        rebuilt = _write_release(root, stage, desc, version, date.fromisoformat(entry["date"]), entry["changelog"],
+                                 entry["level"], entry["previous"])
+        expected = {f["path"]: f["sha256"] for f in entry["files"]}
+        actual = {f["path"]: f["sha256"] for f in rebuilt["files"]}
+        if expected != actual:
+            bad = sorted(p for p in set(expected) | set(actual) if expected.get(p) != actual.get(p))
+            raise InvalidData(f"the rebuilt release differs from the published one in {', '.join(bad[:5])}",
+                              file=root / INDEX, hint="Build the release from the commit that recorded it.")
+        os.replace(stage, target)
+    finally:
+        remove_staging(stage.parent)
+    return target

@@ -1,0 +1,180 @@
+"""The release report: one self-contained HTML file (charts inlined as SVG by matplotlib) that
+shows a package before anyone reads it — table counts, an event timeline with date precision,
+claims per source and speaker, where sources corroborate or contradict each other, figures by
+event and speaker, and the validation summary.
+
+``newsclaims build`` writes ``docs/report.html`` for the working tree; ``newsclaims release``
+puts ``report.html`` in every release. The same package gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from newsclaims.reader.load import load
+from newsclaims.datapackage.validate import validate
+
+PATH = Path("docs") / "report.html"
+PRECISION_COLOURS = {"day": "#1b9e77", "week": "#d95f02", "month": "#7570b3", "year": "#e7298a"}
+
+
+def _svg(fig) -> str:
+    import matplotlib.pyplot as plt
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _matplotlib():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    plt.rcParams.update({"svg.hashsalt": "newsclaims", "svg.fonttype": "none", "font.size": 9})
+    return plt
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, escape=True, border=0, classes="grid", na_rep="")
+
+
+def _short(text: object, n: int = 42) -> str:
+    text = "" if pd.isna(text) else str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _timeline(plt, events: pd.DataFrame) -> str:
+    ev = events.sort_values(["date_start", "event_id"]).reset_index(drop=True).head(60)
+    import matplotlib.dates as mdates
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(ev) + 1.2))
+    for i, row in ev.iterrows():
+        start = mdates.date2num(pd.Timestamp(row["date_start"]).to_pydatetime())
+        end = mdates.date2num((pd.Timestamp(row["date_end"]) + pd.Timedelta(days=1)).to_pydatetime())
+        colour = PRECISION_COLOURS.get(str(row["date_precision"]), "grey")
+        ax.barh(i, end - start, left=start, height=0.6, color=colour)
+        ax.plot([start], [i], marker="|", markersize=12, color=colour)   # a one-day bar stays visible
+    ax.set_yticks(range(len(ev)), [_short(t, 60) for t in ev["title"]])
+    ax.invert_yaxis()
+    ax.xaxis_date()
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in PRECISION_COLOURS.values()]
+    ax.legend(handles, list(PRECISION_COLOURS), title="date precision", loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.set_title("Events: date range and precision")
+    fig.autofmt_xdate()
+    return _svg(fig)
+
+
+def _bars(plt, counts: pd.Series, title: str) -> str:
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(counts) + 1))
+    ax.barh(range(len(counts)), counts.values, color="#4c78a8")
+    ax.set_yticks(range(len(counts)), [_short(i, 50) for i in counts.index])
+    ax.invert_yaxis()
+    ax.set_title(title)
+    return _svg(fig)
+
+
+def _figures(plt, claims: pd.DataFrame, links: pd.DataFrame, events: pd.DataFrame,
+             actor_name: dict) -> tuple[str, pd.DataFrame]:
+    fig_claims = claims[(claims["claim_kind"] == "figure") & (claims["review_status"] != "rejected")]
+    merged = fig_claims.merge(links, on="claim_id").merge(events[["event_id", "title"]], on="event_id")
+    merged["speaker"] = merged["speaker_actor_id"].astype("string").map(actor_name).fillna("(outlet's own voice)")
+    table = (merged.groupby(["title", "speaker", "object", "predicate"], dropna=True, observed=True)["value"]
+             .agg(["min", "max", "count"]).reset_index().sort_values(["title", "speaker", "object", "predicate"]))
+    if table.empty:
+        return "<p>No figure claims are linked to events.</p>", table
+    labels = [f"{_short(r.title, 34)} · {_short(r.speaker, 22)} · {r.object} {r.predicate}" for r in table.itertuples()]
+    fig, ax = plt.subplots(figsize=(9, 0.32 * len(table) + 1.2))
+    ax.barh(range(len(table)), table["max"].astype(float), color="#f58518")
+    ax.set_yticks(range(len(table)), labels)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_title("Figures by event and speaker (largest value reported)")
+    return _svg(fig), table
+
+
+def _agreement(ds) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Source × source counts of corroborations and contradictions, and the contradictions listed."""
+    rel, claims, sources = ds.claim_relations, ds.claims, ds.sources
+    if rel.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    src_of = dict(zip(claims["claim_id"], claims["source_id"]))
+    name = {r.source_id: _short(r.publisher if pd.notna(r.publisher) else (r.title if pd.notna(r.title) else r.source_id), 30)
+            + f" ({r.source_id[4:10]})" for r in sources.itertuples()}
+    rows = []
+    for r in rel.itertuples():
+        a = src_of.get(r.claim_id)
+        b = src_of.get(r.target_claim_id) if pd.notna(r.target_claim_id) else r.target_source_id
+        rows.append({"a": name.get(a, a), "b": name.get(b, b), "relation": str(r.relation)})
+    pairs = pd.DataFrame(rows)
+    pairs["count"] = 1
+    matrix = pairs.pivot_table(index="a", columns="b", values="count", aggfunc="sum", fill_value=0)
+    cells = pairs.groupby(["a", "b", "relation"]).size().unstack(fill_value=0)
+    text = pd.DataFrame("", index=list(matrix.index), columns=list(matrix.columns))
+    text.index.name = "a"
+    for (a, b), row in cells.iterrows():
+        text.loc[a, b] = " ".join(f"{k[:4]}. {v}" for k, v in row.items() if v)
+    quotes = dict(zip(claims["claim_id"], claims["quote"]))
+    contra = rel[rel["relation"] == "contradicts"]
+    listed = pd.DataFrame({
+        "claim (source)": [f"{_short(quotes.get(c), 90)} ({name.get(src_of.get(c), '')})" for c in contra["claim_id"]],
+        "contradicted by": [name.get(src_of.get(t) if pd.notna(t) else s, s) for t, s in
+                            zip(contra["target_claim_id"], contra["target_source_id"])],
+        "event": contra["event_id"].astype("string").fillna(""),
+        "basis": contra["basis"].astype("string"),
+    })
+    return text.reset_index().rename(columns={"a": "source ↓ / target →"}), listed
+
+
+def report(package: Path, *, title: str | None = None) -> str:
+    """The HTML report of the package (repository or release) at *package*.
+
+    >>> from pathlib import Path
+    >>> page = report(Path(__file__).resolve().parents[3])
+    >>> page.startswith("<!doctype html>") and "<svg" in page and "contradicts" in page
+    True
+    """
+    package = Path(package)
+    ds = load(package, format="csv")
+    plt = _matplotlib()
+    checked = validate(package, rows=False)
+    counts = pd.DataFrame({"table": list(ds.frames), "rows": [len(f) for f in ds.frames.values()]})
+    claims = ds.claims
+    per_source = claims.merge(ds.sources[["source_id", "title"]], on="source_id")["title"].map(_short).value_counts()
+    actor_name = dict(zip(ds.actors["actor_id"], ds.actors["name"]))
+    per_speaker = claims["speaker_actor_id"].astype("string").map(actor_name).fillna("(outlet's own voice)").value_counts()
+    matrix, contradictions = _agreement(ds)
+    figures_svg, figures = _figures(plt, claims, ds.claim_events, ds.events, actor_name)
+    failures = pd.DataFrame([f.as_dict() for f in checked.failures], columns=["severity", "file", "row", "check", "message"])
+    heading = title or f"newsclaims {ds.version}"
+    parts = [
+        "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{html.escape(heading)} — report</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+        "table.grid{border-collapse:collapse;font-size:13px;margin:.5em 0 1.5em}"
+        "table.grid td,table.grid th{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}"
+        "h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em} svg{max-width:100%;height:auto}</style>",
+        "</head><body>",
+        f"<h1>{html.escape(heading)}</h1>",
+        f"<p>Generated from the package's own tables. Validation: <strong>{'valid' if checked.valid else 'INVALID'}</strong>, "
+        f"{len(checked.errors)} error(s), {len(checked.warnings)} warning(s).</p>",
+        "<h2>Rows per table</h2>", _table(counts),
+        "<h2>Events on a timeline</h2>", _timeline(plt, ds.events) if len(ds.events) else "<p>No events.</p>",
+        "<h2>Claims per source</h2>", _bars(plt, per_source.head(25), "Claims per source (top 25)"),
+        "<h2>Claims per speaker</h2>", _bars(plt, per_speaker.head(25), "Claims per speaker (top 25)"),
+        "<h2>Where sources agree and disagree</h2>",
+        "<p>Each cell counts relations from claims of the row's source to claims (or reports) of the column's "
+        "source: <em>corr.</em> corroborates, <em>cont.</em> contradicts, <em>refi.</em> refines, "
+        "<em>dupl.</em> duplicates.</p>",
+        _table(matrix) if not matrix.empty else "<p>No relations.</p>",
+        "<h3>Every contradiction</h3>", _table(contradictions) if not contradictions.empty else "<p>None.</p>",
+        "<h2>Figures by event and speaker</h2>", figures_svg,
+        _table(figures.rename(columns={"title": "event"})) if not figures.empty else "",
+        "<h2>Validation summary</h2>",
+        _table(failures) if not failures.empty else "<p>No errors and no warnings.</p>",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
