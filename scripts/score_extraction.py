@@ -9,8 +9,9 @@ health, election, disaster and conflict reporting). How each is matched:
 
 * **figures** — a gold figure is found when an extracted figure claim has the same value and its
   counted thing (``object``, ``predicate`` or ``object_text``) is one of the gold ``thing``
-  words. A percentage must say what it is a share or rate of ("%" alone names nothing); money
-  is matched by its currency. An extracted figure that repeats a found fact (same value and thing) is not counted
+  words, or one names the other as whole words ("inflation" and "annual inflation rate"). A
+  percentage must say what it is a share or rate of ("%" alone names nothing); money is matched
+  by its currency. An extracted figure that repeats a found fact (same value and thing) is not counted
   against precision; any other unmatched one is.
 * **speakers** — gold lists every attributed sentence by a fragment of it and the acceptable
   names of its speaker. An extracted attribution is right when the claim's quote holds the
@@ -75,6 +76,12 @@ def _counted(claim: dict) -> set[str]:
     return out - {""}
 
 
+def _same_thing(gold: set[str], extracted: set[str]) -> bool:
+    """A counted thing matches when one names the other as whole words ("inflation" and "annual
+    inflation rate", "voters" and "undecided voters")."""
+    return any(g == e or f" {g} " in f" {e} " or f" {e} " in f" {g} " for g in gold for e in extracted)
+
+
 def _names(claim: dict, actors: dict[str, str]) -> set[str]:
     out = {_norm(claim.get("speaker_text"))}
     if claim.get("speaker_actor_id"):
@@ -96,7 +103,7 @@ def score_figures(claims: list[dict], gold: list[dict], label: str) -> Tally:
     for g in gold:
         things = _things(g)
         hit = next((i for i, c in enumerate(figures) if i not in used and c.get("value") is not None
-                    and abs(float(c["value"]) - float(g["value"])) < 1e-9 and things & _counted(c)), None)
+                    and abs(float(c["value"]) - float(g["value"])) < 1e-9 and _same_thing(things, _counted(c))), None)
         if hit is None:
             t.misses.append(f"{label}: figure {g['value']} {g['thing'][0]} missed")
             continue
@@ -108,7 +115,7 @@ def score_figures(claims: list[dict], gold: list[dict], label: str) -> Tally:
             t.reported += 1
             t.right += 1
             continue
-        repeat = any(c.get("value") is not None and abs(float(c["value"]) - v) < 1e-9 and things & _counted(c)
+        repeat = any(c.get("value") is not None and abs(float(c["value"]) - v) < 1e-9 and _same_thing(things, _counted(c))
                      for v, things in matched_facts)
         if not repeat:
             t.reported += 1

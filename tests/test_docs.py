@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,17 @@ def test_the_dataset_card_covers_what_users_ask():
                   "CHANGELOG.md", "codebook"):
         assert words in card, words
     assert "DATASET.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_build_commits_the_codebook_of_the_tables_it_wrote(tmp_path):
+    from test_faults import change_curation
+    from test_release import fresh_repo
+    repo = change_curation(fresh_repo(tmp_path / "repo"))
+    shutil.copytree(ROOT / "docs", repo / "docs")
+    review = next((repo / "curation" / "reviews").glob("000_*.yaml"))
+    review.write_text(review.read_text(encoding="utf-8").replace("action: confirm", "action: reject\n    reason: test", 3),
+                      encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "newsclaims", "build", "--root", str(repo)], capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert (repo / "docs" / "codebook.md").read_text(encoding="utf-8") == codebook(repo)

@@ -16,6 +16,8 @@ import pandas as pd
 from newsclaims.datapackage import csvio
 from newsclaims.datapackage.descriptor import descriptor_bytes
 from newsclaims.pipeline.gazetteer import Gazetteer
+from newsclaims.pipeline.extract.article import EXTRACTOR_VERSION
+from newsclaims.pipeline.extract.model import provenance
 from newsclaims.pipeline.ingest import Seed
 from newsclaims.datapackage.schema import Package, load_package
 
@@ -80,7 +82,8 @@ def descriptor(pkg: Package, files: dict[str, bytes], seeds: list[Seed]) -> dict
     return {"$schema": PROFILE, **meta,
             "sources": [{"title": s.title or s.file, "path": s.file} for s in seeds],
             "resources": resources,
-            "newsclaims": {"rules": pkg.rules}}
+            "newsclaims": {"rules": pkg.rules,
+                           "extraction": {"extractor_version": EXTRACTOR_VERSION, "pipeline": provenance()}}}
 
 
 def write_files(target: Path, frames: dict[str, pd.DataFrame], pkg: Package, seeds: list[Seed]) -> dict:

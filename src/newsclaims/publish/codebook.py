@@ -54,8 +54,9 @@ def _diagram(pkg: Package) -> list[str]:
     return lines
 
 
-def codebook(root: Path) -> str:
-    """The codebook of the repository (or release) at *root*, as Markdown.
+def codebook(root: Path, data: Path | None = None) -> str:
+    """The codebook of the repository (or release) at *root*, as Markdown; example values come
+    from the tables of the package at *data* (default: *root*).
 
     >>> from pathlib import Path
     >>> text = codebook(Path(__file__).resolve().parents[3])
@@ -92,7 +93,7 @@ def codebook(root: Path) -> str:
         out += [f"### {name}", "", "| value | meaning |", "|---|---|"]
         out += [f"| `{e['value']}` | {_cell(e['label'])} |" for e in entries] + [""]
     for name, t in pkg.tables.items():
-        examples = _examples(root, t)
+        examples = _examples(Path(data) if data is not None else root, t)
         out += [f"## {name}", "", f"**{t.title}.** {t.description}", "",
                 f"Primary key: {', '.join(f'`{c}`' for c in t.primary_key)}."]
         for fk in t.foreign_keys:

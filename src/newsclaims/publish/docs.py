@@ -13,6 +13,6 @@ def write_docs(package: Path, root: Path, target: Path) -> list[str]:
     """Write the codebook (from *root*'s schemas) and the report of *package* under
     *target*/docs; return the paths written, relative to *target*."""
     (target / "docs").mkdir(parents=True, exist_ok=True)
-    (target / CODEBOOK).write_bytes(codebook(root).encode("utf-8"))
+    (target / CODEBOOK).write_bytes(codebook(root, data=package).encode("utf-8"))
     (target / REPORT).write_bytes(report(package, title="newsclaims — working tree").encode("utf-8"))
     return [CODEBOOK.as_posix(), REPORT.as_posix()]

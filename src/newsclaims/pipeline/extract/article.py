@@ -9,6 +9,7 @@ is check-worthy: it names an actor or a place from the gazetteer together with a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -19,9 +20,11 @@ from newsclaims.pipeline.ingest import Seed
 from newsclaims.pipeline.extract.attribution import Context, attribute
 from newsclaims.pipeline.extract.dates import DateExpr, find_dates, resolve
 from newsclaims.pipeline.extract.figures import Figure, find_figures
+from newsclaims.pipeline.extract.model import trained
 from newsclaims.pipeline.extract.nlp import Mention, pipeline, straighten
+from newsclaims.pipeline.extract.syntax import counted_thing
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 """Bump when a change to the extractor can change its output (part of the extraction cache key)."""
 
 _FACTUALITY_ORDER = ("denied", "planned_intent", "hedged")
@@ -113,7 +116,8 @@ def extract_article(seed: Seed, g: Gazetteer) -> Extraction:
                 dates.append(r)
                 if r.kind == "full" and r.date_start:
                     year_hint = r.date_start.year
-            figures = find_figures(text, mentions, dates, g)
+            parse = functools.cache(lambda text=text: trained()(text))
+            figures = find_figures(text, mentions, dates, g, parse)
             att = attribute(text, mentions, g, ctx, first_in_paragraph=index == 0, has_figures=bool(figures))
             factuality_marks = mentions.get("factuality", [])
             if not figures:
@@ -141,6 +145,9 @@ def extract_article(seed: Seed, g: Gazetteer) -> Extraction:
                                figure_start=start + fig.start, figure_end=start + fig.end, value=fig.value,
                                low=fig.low, high=fig.high, qualifier=fig.qualifier, unit=fig.unit,
                                object=fig.object, predicate=fig.predicate)
+                    thing = counted_thing(parse(), fig.start, fig.end, fig.unit)
+                    if thing:
+                        row["object_text"] = seed.text[start + thing[0]:start + thing[1]]
                 if date:
                     row.update(date_text=seed.text[start + date.start:start + date.end], date_start=date.date_start,
                                date_end=date.date_end, date_precision=date.precision)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from newsclaims.pipeline.gazetteer import Gazetteer
 from newsclaims.pipeline.extract.dates import DateExpr
 from newsclaims.pipeline.extract.nlp import Mention
 from newsclaims.pipeline.extract.numbers import find_numbers
+from newsclaims.pipeline.extract.syntax import counted_thing
 
 WEAPONS = {"drones", "missiles", "rockets", "bombs", "shells"}
 _WEAK_LAUNCH = {"used", "deployed", "included", "involved", "attacked with"}
@@ -78,8 +80,20 @@ def _predicate(text: str, fig_start: int, fig_end: int, obj: str | None, predica
     return best
 
 
-def find_figures(text: str, mentions: dict[str, list[Mention]], dates: list[DateExpr], g: Gazetteer) -> list[Figure]:
-    """Every figure in one sentence (*text* with straight quotes), sentence-relative offsets."""
+def _head_noun(text: str, span: tuple[int, int] | None) -> str | None:
+    """The last word of a counted-thing span, lower case ("apartment blocks" -> "blocks")."""
+    if span is None:
+        return None
+    words = re.findall(r"[\w'-]+", text[span[0]:span[1]])
+    return words[-1].lower() if words else None
+
+
+def find_figures(text: str, mentions: dict[str, list[Mention]], dates: list[DateExpr], g: Gazetteer,
+                 parse: Callable[[], object] | None = None) -> list[Figure]:
+    """Every figure in one sentence (*text* with straight quotes), sentence-relative offsets.
+
+    *parse* gives the sentence's dependency parse (see :mod:`.syntax`), asked for only when the
+    lexicon does not say what a number counts: the noun the parse finds then names it."""
     numbers = [n for n in find_numbers(text) if not any(d.start <= n.start < d.end for d in dates)]
     objects, noncount = mentions.get("object", []), mentions.get("noncount", [])
     quals = mentions.get("qualifier", [])
@@ -128,6 +142,8 @@ def find_figures(text: str, mentions: dict[str, list[Mention]], dates: list[Date
             elif out and (_ELLIPSIS_BEFORE.search(before) or _ELLIPSIS_AFTER.match(after)):
                 inherited = out[-1]          # "57 drones, including 23 over Samara": same object
                 obj = inherited.object
+        if obj is None and unit == "count" and parse is not None:
+            obj = _head_noun(text, counted_thing(parse(), start, end, unit))
         if obj is None and unit == "count":
             continue
         if n.text.lower() == "one" and unit == "count" and not any(o.start >= end and o.start - end <= 30 and o.label == obj for o in objects):

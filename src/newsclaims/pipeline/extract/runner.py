@@ -26,6 +26,7 @@ from newsclaims.datapackage.errors import NewsclaimsError
 from newsclaims.pipeline.gazetteer import Gazetteer
 from newsclaims.pipeline.ingest import Seed, atomic_write
 from newsclaims.pipeline.extract.article import EXTRACTOR_VERSION, Extraction, extract_article
+from newsclaims.pipeline.extract import model
 from newsclaims.pipeline.extract.nlp import pipeline
 
 CACHE = Path(".newsclaims-cache") / "extract"
@@ -44,7 +45,7 @@ def cache_key(seed: Seed, g: Gazetteer) -> str:
     (True, False)
     """
     meta = {k: v for k, v in asdict(seed).items() if k != "text"}   # the text is covered by sha256
-    blob = json.dumps({"extractor": EXTRACTOR_VERSION, "gazetteer": g.digest, "seed": meta},
+    blob = json.dumps({"extractor": EXTRACTOR_VERSION, "model": model.provenance(), "gazetteer": g.digest, "seed": meta},
                       sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -174,6 +175,7 @@ def extract_all(seeds: Sequence[Seed], g: Gazetteer, *, root: Path | None = None
     jobs = jobs or default_jobs()
     if jobs < 1:
         raise NewsclaimsError(f"--jobs must be at least 1, not {jobs}", field="--jobs")
+    model.check()             # even when every article comes from the cache: a swapped model stops here
     folder = Path(root) / CACHE if root is not None and cache else None
     keys = [cache_key(s, g) for s in seeds]
     results: list[Extraction | None] = [None] * len(seeds)
