@@ -16,7 +16,8 @@ health, election, disaster and conflict reporting). How each is matched:
 * **speakers** — gold lists every attributed sentence by a fragment of it and the acceptable
   names of its speaker. An extracted attribution is right when the claim's quote holds the
   fragment and its ``speaker_text`` (or speaker id) names the speaker; attributions of sentences
-  gold does not list are wrong. Counted once per sentence.
+  gold does not list are wrong, except a speaker carried over from the previous sentence (no
+  ``speaker_text``), which gold does not annotate. Counted once per sentence.
 * **dates** — a gold date is found when a claim's ``date_text`` overlaps the gold text and its
   start and end equal the gold range.
 """
@@ -143,7 +144,7 @@ def score_speakers(claims: list[dict], gold: list[dict], actors: dict[str, str],
                 t.reported += 1
                 t.right += _speaks(_names(sentences[k], actors), g["speaker"])
     for k, c in sentences.items():
-        if k not in judged:
+        if k not in judged and c.get("speaker_text"):   # a carried speaker gold does not list is not judged
             t.reported += 1
             t.misses.append(f"{label}: spurious speaker {c.get('speaker_text') or c.get('speaker_actor_id')!r} "
                             f"for {c['quote'][:50]!r}")

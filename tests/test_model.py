@@ -32,7 +32,7 @@ def model_copy(tmp_path_factory) -> Path:
 
 def test_the_pinned_model_loads_verified_with_only_the_components_used():
     nlp = model.trained()
-    assert nlp.pipe_names == ["tok2vec", "tagger", "parser", "attribute_ruler", "ner"]
+    assert nlp.pipe_names == ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
     assert model.provenance()["name"] == "en_core_web_sm" and model.provenance()["version"] == "3.8.0"
     doc = nlp("Hospital chief Leyla Sancar said 63 of the injured were still in hospital.")
     assert [e.label_ for e in doc.ents if e.text == "Leyla Sancar"] == ["PERSON"]

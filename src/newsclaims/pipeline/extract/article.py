@@ -24,7 +24,7 @@ from newsclaims.pipeline.extract.model import trained
 from newsclaims.pipeline.extract.nlp import Mention, pipeline, straighten
 from newsclaims.pipeline.extract.syntax import counted_thing
 
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 """Bump when a change to the extractor can change its output (part of the extraction cache key)."""
 
 _FACTUALITY_ORDER = ("denied", "planned_intent", "hedged")
@@ -75,6 +75,11 @@ def _nearest_date(dates: list[DateExpr], pos: int | None) -> DateExpr | None:
     return min(candidates, key=lambda d: abs(d.start - pos))
 
 
+# "KESTANE, Turkey, March 12 (Wire) - " or "ATHENS, Aug 21 - ": where and when the copy was
+# filed, not a date the article's claims are about.
+_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*(?:\s[A-Z][A-Za-z.'-]*)*,\s){1,2}[A-Z][a-z]{2,8}\.?\s\d{1,2}"
+                       r"(?:\s\([^)]{1,30}\))?\s[-\u2013\u2014]\s")
+
 _PLACE_RANK = {"site": 0, "city": 1, "admin1": 2, "area": 3, "country": 4}
 
 
@@ -111,6 +116,7 @@ def extract_article(seed: Seed, g: Gazetteer) -> Extraction:
             mentions = {k: [Mention(m.start - s, m.end - s, m.kind, m.label) for m in ms if s <= m.start and m.end <= e]
                         for k, ms in all_mentions.items()}
             dates = []
+            dateline = _DATELINE.match(text)
             for d in find_dates(text):
                 r = resolve(d, seed.anchor, year_hint)
                 dates.append(r)
@@ -118,7 +124,8 @@ def extract_article(seed: Seed, g: Gazetteer) -> Extraction:
                     year_hint = r.date_start.year
             parse = functools.cache(lambda text=text: trained()(text))
             figures = find_figures(text, mentions, dates, g, parse)
-            att = attribute(text, mentions, g, ctx, first_in_paragraph=index == 0, has_figures=bool(figures))
+            att = attribute(text, mentions, g, ctx, first_in_paragraph=index == 0, has_figures=bool(figures),
+                            parse=parse)
             factuality_marks = mentions.get("factuality", [])
             if not figures:
                 checkworthy = mentions.get("event") and (mentions.get("actor") or mentions.get("place"))
@@ -133,8 +140,9 @@ def extract_article(seed: Seed, g: Gazetteer) -> Extraction:
                 "cue": att.cue, "attribution_type": att.type, "place_id": _place(text, mentions, g),
                 "extraction_method": "rule", "review_status": "unreviewed",
             }
+            claim_dates = [d for d in dates if not (dateline and d.start < dateline.end())]
             for fig in figures or [None]:
-                date = _nearest_date(dates, fig.start if fig else None)
+                date = _nearest_date(claim_dates, fig.start if fig else None)
                 row = dict(base)
                 row["claim_id"] = claim_id(seed.sha256, start, end, None if fig is None else
                                            Figure(start + fig.start, start + fig.end, fig.text, *[None] * 7))

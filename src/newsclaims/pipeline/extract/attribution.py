@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from newsclaims.pipeline.gazetteer import Gazetteer
 from newsclaims.pipeline.extract.nlp import Mention
+from newsclaims.pipeline.extract.syntax import speaker
 
 ADVERBS = r"(?:also|again|later|previously|earlier|has|have|had|successfully|recently|publicly|repeatedly|then|further|once|already|separately|had\s+also|has\s+also|on\s+\w+day|in\s+a\s+statement)"
 _GAP = re.compile(rf"(?:,\s*[^,;]{{1,90}}?,)?\s*(?:who\s+)?(?:{ADVERBS}\s+)*", re.IGNORECASE)
@@ -141,14 +142,44 @@ def _by_phrase(text: str, actors: list[Mention]) -> Attribution | None:
     return Attribution(new["id"], phrase, m.start(1), "according to", "according_to", new)
 
 
+_SPEECH_WORD = re.compile(
+    r"\b(?:sa(?:y|ys|id)|t(?:ell|ells|old)|announc\w*|confirm\w*|stat(?:ed|es)|claim\w*|report\w*|reveal\w*|"
+    r"indicat\w*|emphasi[sz]\w*|stress\w*|reiterat\w*|express\w*|not(?:ed|es)|add(?:ed|s)|warn\w*|wr(?:ote|ites)|"
+    r"post(?:ed|s)|tweet\w*|insist\w*|den(?:y|ies|ied)|alleg\w*|estimat\w*|acknowledg\w*|explain\w*|declar\w*|"
+    r"accus\w*|describ\w*|suggest\w*|expect\w*|forecast\w*|lament\w*|show(?:s|ed|n)?|welcom\w*|conced\w*|"
+    r"predict\w*|argu\w*|urg(?:e|es|ed)|blam\w*|call(?:s|ed)|put|f(?:ound|inds))\b", re.IGNORECASE)
+
+
+def _by_syntax(text: str, parse) -> Attribution | None:
+    """The subject of the sentence's reporting verb, from the trained parser (names the
+    gazetteer has never seen)."""
+    found = speaker(parse())
+    if found is None:
+        return None
+    start, end, cue, label = found
+    name = text[start:end]
+    new = _new_actor(name)
+    if label == "PERSON":
+        new["type"] = "person"
+    elif label == "ORG" and new["type"] == "unknown":
+        new["type"] = "organization"
+    return Attribution(new["id"], name, start, cue, "indirect", new)
+
+
 def attribute(text: str, mentions: dict[str, list[Mention]], g: Gazetteer, ctx: Context,
-              first_in_paragraph: bool, has_figures: bool) -> Attribution:
+              first_in_paragraph: bool, has_figures: bool, parse=None) -> Attribution:
     """The attribution of one sentence (*text* with straight quotes; mentions sentence-relative).
 
-    Updates *ctx* (last person, previous attribution, actors met for the first time).
+    The rules over gazetteer matches come first; where they find no speaker, or only a name the
+    gazetteer does not know, the subject of the reporting verb in *parse* (the sentence's
+    dependency parse, when given) decides. Updates *ctx* (last person, previous attribution,
+    actors met for the first time).
     """
     actors = mentions.get("actor", [])
     att = _by_verb(text, actors, mentions.get("cue", []), g, ctx) or _by_phrase(text, actors)
+    if parse is not None and (att is None or att.new_actor is not None and att.type == "indirect") \
+            and _SPEECH_WORD.search(text):
+        att = _by_syntax(text, parse) or att
     if att and att.type == "indirect" and _QUOTE.search(text):
         att = Attribution(att.actor_id, att.speaker_text, att.speaker_start, att.cue, "direct_quote", att.new_actor)
     shift = any(m.start == 0 for m in mentions.get("shift", []))

@@ -28,8 +28,9 @@ PATTERNS = [
     ("month_day", rf"\b{MONTH}\s+{DAY}\b(?!\s*(?:,|)\s*\d)|\b{DAY}\s+{MONTH}\b"),
     ("month", rf"\b(?:(?:by\s+)?the\s+end\s+of|(?:early|mid|late)[- ]|in|since|during|until)\s+{MONTH}\b(?!\s+\d)"),
     ("relative", rf"\b(?:overnight|over\s+the\s+weekend|at\s+the\s+weekend|this\s+weekend|yesterday|today|tonight|"
+                 rf"this\s+(?:morning|afternoon|evening)|"
                  rf"last\s+night|(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year)|"
-                 rf"(?:on\s+|last\s+)?{WEEKDAY}(?:\s+(?:night|morning|evening|afternoon))?)\b"),
+                 rf"(?:on\s+|last\s+|next\s+)?{WEEKDAY}(?:\s+(?:night|morning|evening|afternoon))?)\b"),
     ("year", rf"(?<![\d,.-]){YEAR}(?![\d-])"),
 ]
 _COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind == "relative" else 0)) for kind, p in PATTERNS]
@@ -45,6 +46,7 @@ class DateExpr:
     date_start: date | None = None
     date_end: date | None = None
     precision: str | None = None
+    since: bool = False     # "since Sunday": from that day up to the publication day
 
 
 def find_dates(text: str) -> list[DateExpr]:
@@ -58,7 +60,8 @@ def find_dates(text: str) -> list[DateExpr]:
         for m in pattern.finditer(text):
             if any(m.start() < d.end and d.start < m.end() for d in taken):
                 continue
-            taken.append(DateExpr(m.start(), m.end(), m.group(0), kind))
+            taken.append(DateExpr(m.start(), m.end(), m.group(0), kind,
+                                  since=bool(re.search(r"\bsince\s+$", text[:m.start()], re.IGNORECASE))))
     return sorted(taken, key=lambda d: d.start)
 
 
@@ -126,7 +129,12 @@ def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateE
             found = (date(year, month, day), date(year, month, day), "day")
     elif expr.kind == "relative" and anchor:
         low = text.lower()
-        if low == "overnight" or low == "last night" or low == "tonight":
+        weekday = re.fullmatch(rf"(?:on\s+)?(last\s+|next\s+)?({WEEKDAY.lower()[3:-1]})(?:\s+\w+)?", low)
+        if weekday:
+            found = _weekday(anchor, weekday.group(2), (weekday.group(1) or "").strip())
+        elif low in ("tonight", "today") or low.startswith("this ") and low.split()[1] in ("morning", "afternoon", "evening"):
+            found = (anchor, anchor, "day")
+        elif low == "overnight" or low == "last night":
             found = (anchor - timedelta(days=1), anchor, "day")
         elif "weekend" in low:
             saturday = anchor - timedelta(days=(anchor.weekday() - 5) % 7)
@@ -138,4 +146,29 @@ def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateE
                 found = _span(day, period or "day")
     if not found:
         return expr
-    return DateExpr(expr.start, expr.end, expr.text, expr.kind, *found)
+    if expr.since and anchor and found[0] <= anchor:
+        found = (found[0], anchor, found[2] if found[2] != "day" else "week" if (anchor - found[0]).days <= 7 else "month")
+    return DateExpr(expr.start, expr.end, expr.text, expr.kind, *found, since=expr.since)
+
+
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(anchor: date, name: str, shift: str) -> tuple[date, date, str]:
+    """A weekday named in an article published on *anchor*: that very day when the article is
+    published on it, else the most recent one before it ("last": the one before that day,
+    "next": the first one after it).
+
+    >>> _weekday(date(2026, 3, 12), "thursday", "")[0], _weekday(date(2026, 3, 12), "wednesday", "")[0]
+    (datetime.date(2026, 3, 12), datetime.date(2026, 3, 11))
+    >>> _weekday(date(2026, 3, 12), "thursday", "next")[0], _weekday(date(2026, 3, 12), "thursday", "last")[0]
+    (datetime.date(2026, 3, 19), datetime.date(2026, 3, 5))
+    """
+    target = _DAYS.index(name)
+    if shift == "next":
+        day = anchor + timedelta(days=(target - anchor.weekday() - 1) % 7 + 1)
+    elif shift == "last":
+        day = anchor - timedelta(days=(anchor.weekday() - target - 1) % 7 + 1)
+    else:
+        day = anchor - timedelta(days=(anchor.weekday() - target) % 7)
+    return day, day, "day"

