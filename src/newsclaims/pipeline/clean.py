@@ -98,7 +98,9 @@ def clean(text: str, g: Gazetteer) -> Cleaned:
     reasons: dict[int, str] = {}
     if lines and not lines[0].ends_sentence and lines[0].words <= 25 and (own_paragraph(0) or _is_heading(lines[0])):
         reasons[0] = "headline"
-    headline = lines[0].text.lower() if lines else ""
+    # Only a line taken as the headline can be repeated as one: a first line of prose (wire copy
+    # that starts with its dateline) is the article's first sentence, not a headline.
+    headline = lines[0].text.lower() if reasons.get(0) == "headline" else None
     seen: dict[str, int] = {}
     for i, ln in enumerate(lines):
         if i in reasons:

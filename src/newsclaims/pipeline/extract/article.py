@@ -24,7 +24,7 @@ from newsclaims.pipeline.extract.model import trained
 from newsclaims.pipeline.extract.nlp import Mention, pipeline, straighten
 from newsclaims.pipeline.extract.syntax import counted_thing
 
-EXTRACTOR_VERSION = "1.2.0"
+EXTRACTOR_VERSION = "1.3.0"
 """Bump when a change to the extractor can change its output (part of the extraction cache key)."""
 
 _FACTUALITY_ORDER = ("denied", "planned_intent", "hedged")

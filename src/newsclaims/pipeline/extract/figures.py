@@ -24,6 +24,10 @@ _ELLIPSIS_BEFORE = re.compile(r"(?:including|of\s+which|of\s+them|and|,)\s*$")
 _ELLIPSIS_AFTER = re.compile(r"\s+(?:over|in|near|above|across|from|on)\b")
 _STOP_AFTER = {"and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "were", "was", "are", "is",
                "have", "has", "had", "that", "which", "who", "the", "a", "an", "as", "than", "per", "percent"}
+# "the two sides", "the three leaders": who is meant, not a count
+_SMALL_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "both"}
+# "for nine hours", "the first three months", "within 18 weeks": durations are not facts counted
+_DURATION = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
 _RANGE = re.compile(r"^\s*(?:-|–|—|to|and)\s*$")
 
 
@@ -105,8 +109,10 @@ def find_figures(text: str, mentions: dict[str, list[Mention]], dates: list[Date
             skip_next = False
             continue
         before, after = text[:n.start], text[n.end:]
-        if re.search(r"[A-Za-z]-$|(?:No\.|#|Article|Resolution|Flight|Highway|route|Route|number)\s*$", before) \
-                or re.match(r"-[A-Za-z]|(?:st|nd|rd|th)\b|:\d|\s*(?:a\.m\.|p\.m\.|am|pm|GMT|UTC)\b|\s*-year-old", after) \
+        if re.search(r"[A-Za-z]-$|(?:No\.|#|Article|Resolution|Flight|Highway|route|Route|number|magnitude)\s*$", before) \
+                or re.search(r"\bthe\s+$", before) and n.text.lower() in _SMALL_WORDS \
+                or re.match(r"-[A-Za-z]|(?:st|nd|rd|th)\b|:\d|\s*(?:a\.m\.|p\.m\.|(?:am|pm|GMT|UTC)\b)|\s*-year-old", after) \
+                or re.match(rf"\s+(?:[a-z]+\s+)?{_DURATION}\b", after) \
                 or re.match(r"\s+of\b|\s+another\b|\s+day\b", after) and not n.is_digits \
                 or n.text.lower() in ("no", "a"):
             continue
