@@ -24,7 +24,7 @@ from newsclaims.pipeline.extract.model import trained
 from newsclaims.pipeline.extract.nlp import Mention, pipeline, straighten
 from newsclaims.pipeline.extract.syntax import counted_thing
 
-EXTRACTOR_VERSION = "1.3.0"
+EXTRACTOR_VERSION = "1.4.0"
 """Bump when a change to the extractor can change its output (part of the extraction cache key)."""
 
 _FACTUALITY_ORDER = ("denied", "planned_intent", "hedged")
@@ -65,9 +65,16 @@ def _factuality(text: str, mentions: list[Mention], figure: Figure | None) -> st
     return min(mentions, key=lambda m: _FACTUALITY_ORDER.index(m.label)).label
 
 
-def _nearest_date(dates: list[DateExpr], pos: int | None) -> DateExpr | None:
-    """The date a claim carries: resolved expressions first, then the nearest to the figure."""
+def _quoted(text: str, at: int) -> bool:
+    """Whether position *at* of a sentence lies inside quotation marks (straight quotes)."""
+    return text.count('"', 0, at) % 2 == 1
+
+
+def _nearest_date(dates: list[DateExpr], pos: int | None, text: str = "") -> DateExpr | None:
+    """The date a claim carries: resolved expressions first, outside quotations first (a quote's
+    "tonight" is the speaker's, not the article's), then the nearest to the figure."""
     candidates = [d for d in dates if d.date_start] or dates
+    candidates = [d for d in candidates if not _quoted(text, d.start)] or candidates
     if not candidates:
         return None
     if pos is None:
@@ -142,7 +149,7 @@ def extract_article(seed: Seed, g: Gazetteer) -> Extraction:
             }
             claim_dates = [d for d in dates if not (dateline and d.start < dateline.end())]
             for fig in figures or [None]:
-                date = _nearest_date(claim_dates, fig.start if fig else None)
+                date = _nearest_date(claim_dates, fig.start if fig else None, text)
                 row = dict(base)
                 row["claim_id"] = claim_id(seed.sha256, start, end, None if fig is None else
                                            Figure(start + fig.start, start + fig.end, fig.text, *[None] * 7))
