@@ -8,9 +8,8 @@ CSVs (optional, slow); pandera per table with lazy validation; the cross-table r
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Iterable
 
 import frictionless

@@ -10,7 +10,7 @@ from typing import Callable
 
 from newsclaims.pipeline import curate
 from newsclaims.pipeline.repository import Repository
-from newsclaims.datapackage.errors import InvalidData, Interrupted, NewsclaimsError
+from newsclaims.datapackage.errors import InvalidData, Interrupted
 from newsclaims.pipeline.extract.runner import extract_all
 from newsclaims.datapackage.fsio import make_staging, remove_staging, repository_lock
 from newsclaims.datapackage.commit import STAGE_PREFIX, commit, recover_repository

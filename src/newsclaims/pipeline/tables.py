@@ -8,7 +8,6 @@ Every table is built as a frame with exactly the columns of its schema, sorted b
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +18,7 @@ from newsclaims.pipeline.gazetteer import Gazetteer
 from newsclaims.pipeline.extract.article import EXTRACTOR_VERSION
 from newsclaims.pipeline.extract.model import provenance
 from newsclaims.pipeline.ingest import Seed
-from newsclaims.datapackage.schema import Package, load_package
+from newsclaims.datapackage.schema import Package
 
 DESCRIPTOR = "datapackage.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"

@@ -10,7 +10,6 @@ table; the loader trusts that index.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -21,8 +20,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from newsclaims.datapackage import csvio
 from newsclaims.datapackage.diff import Diff, LEVELS, TableDiff, bump, changelog_entry, diff, level_of

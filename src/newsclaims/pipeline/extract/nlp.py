@@ -4,7 +4,6 @@ built from the gazetteer. Needs no model download.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import spacy
