@@ -380,3 +380,34 @@ def test_a_full_disk_names_the_file_and_replaces_nothing(tmp_path: Path):
     assert str(out) in line and "nothing was replaced" in line, line
     assert out.read_text() == "the previous report"
     assert not list(tmp_path.glob(".out.html.*"))
+
+
+def _raise_interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("where", ["after the commit, before build returns", "while the summary prints"])
+def test_ctrl_c_after_the_commit_is_reported_as_committed(tmp_path: Path, monkeypatch, where: str):
+    # The random-timing test above once hit this window: the package was in, but the message said
+    # nothing (or "before anything was written"). Here the interrupt lands there every time.
+    import sys as _sys
+    parts = ("data", "datapackage.json", "docs")
+    pristine, old, new = build_states(tmp_path, parts)
+    if where.startswith("after"):
+        monkeypatch.setattr("newsclaims.pipeline.build.BuildResult", _raise_interrupt)
+    else:
+        monkeypatch.setattr(_sys.modules["newsclaims.cli.app"].out, "print", _raise_interrupt)
+    result = runner.invoke(app, ["build", "--root", str(pristine)])
+    assert result.exit_code == 130, result.output
+    assert snapshot(pristine, parts) == new
+    assert "interrupted after the new package was committed" in result.output, result.output
+
+
+def test_ctrl_c_before_the_commit_is_reported_as_nothing_replaced(tmp_path: Path, monkeypatch):
+    parts = ("data", "datapackage.json", "docs")
+    pristine, old, new = build_states(tmp_path, parts)
+    monkeypatch.setattr("newsclaims.pipeline.build.commit", _raise_interrupt)
+    result = runner.invoke(app, ["build", "--root", str(pristine)])
+    assert result.exit_code == 130, result.output
+    assert snapshot(pristine, parts) == old
+    assert "interrupted before anything was replaced" in result.output, result.output

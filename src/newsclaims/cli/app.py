@@ -51,6 +51,8 @@ def run(fn, *args, **kwargs):
     except NewsclaimsError as exc:
         fail(exc)
     except KeyboardInterrupt:
+        if STATE.get("telling"):
+            raise                         # told by the enclosing `tells_interrupts` block
         # Commands that write (build, release) raise Interrupted with what they actually did;
         # reaching here means the command had written nothing yet.
         err.print("interrupted before anything was written")
@@ -60,6 +62,24 @@ def run(fn, *args, **kwargs):
         if exc.errno in (28, 27, 122) and getattr(exc, "filename", None):
             fail(disk_full(exc, Path(exc.filename)))
         fail(NewsclaimsError(f"{exc.strerror or exc}", file=getattr(exc, "filename", None)))
+
+
+@contextlib.contextmanager
+def tells_interrupts(after: str, before: str):
+    """Say truthfully what a Ctrl-C left behind, wherever in a writing command it lands.
+
+    The block receives a callback to pass on as the command's ``committed=``; a Ctrl-C after it
+    was called (even after the command returned, while its summary prints) reports *after*.
+    """
+    done: list[bool] = []
+    STATE["telling"] = True
+    try:
+        yield lambda: done.append(True)
+    except KeyboardInterrupt:
+        err.print(after if done else before, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(130)
+    finally:
+        STATE["telling"] = False
 
 
 def _version(value: bool):
@@ -158,18 +178,21 @@ def build(root: Path = typer.Option(Path("."), "--root", help="Repository root."
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from newsclaims.pipeline.build import Options, build as do_build
     from newsclaims.publish.docs import write_docs
-    with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        task = bar.add_task("extract", total=None)
-        options = Options(jobs=jobs, engine=engine.value, address=scheduler, cache=cache,
-                          counter=lambda done, total: bar.update(task, completed=done, total=total))
-        result = run(do_build, root, progress=lambda m: bar.console.log(m), options=options, docs=write_docs)
-    for name, n in result.rows.items():
-        out.print(f"{name:20} {n:6d} rows")
-    if result.report.warnings:
-        _print_report(result.report, format)
-    else:
-        out.print("[green]valid[/], no warnings")
+    with tells_interrupts("interrupted after the new package was committed: data/, datapackage.json and docs/ "
+                          "hold the new build", "interrupted before anything was replaced") as committed:
+        with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True) as bar:
+            task = bar.add_task("extract", total=None)
+            options = Options(jobs=jobs, engine=engine.value, address=scheduler, cache=cache,
+                              counter=lambda done, total: bar.update(task, completed=done, total=total))
+            result = run(do_build, root, progress=lambda m: bar.console.log(m), options=options, docs=write_docs,
+                         committed=committed)
+        for name, n in result.rows.items():
+            out.print(f"{name:20} {n:6d} rows")
+        if result.report.warnings:
+            _print_report(result.report, format)
+        else:
+            out.print("[green]valid[/], no warnings")
 
 
 @app.command("add-seed")
@@ -238,11 +261,14 @@ def release_cmd(version: Optional[str] = typer.Option(None, "--version", help="T
             day = _date.fromisoformat(date)
         except ValueError:
             fail(NewsclaimsError(f"{date!r} is not a date YYYY-MM-DD", field="--date"))
-    with err.status("releasing…"):
-        result = run(release, root, version=version, bump_auto=bump == "auto", day=day, notes=note)
-    level = result.diff.level if result.previous else "initial"
-    out.print(f"released {result.version} ({level}{' since ' + result.previous if result.previous else ''}) "
-              f"in {result.directory}")
+    with tells_interrupts("interrupted after the release was committed: it is in dist/ and the index",
+                          "interrupted before the release was committed: nothing was published") as committed:
+        with err.status("releasing…"):
+            result = run(release, root, version=version, bump_auto=bump == "auto", day=day, notes=note,
+                         committed=committed)
+        level = result.diff.level if result.previous else "initial"
+        out.print(f"released {result.version} ({level}{' since ' + result.previous if result.previous else ''}) "
+                  f"in {result.directory}")
 
 
 @app.command("diff")

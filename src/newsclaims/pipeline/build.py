@@ -32,16 +32,17 @@ paths written under *target* (the publishing layer's ``write_docs`` is the one t
 
 
 def build(root: Repository | Path, *, progress: Callable[[str], None] = lambda _: None, options: Options | None = None,
-          docs: Docs | None = None) -> BuildResult:
+          docs: Docs | None = None, committed: Callable[[], None] = lambda: None) -> BuildResult:
     """Rebuild the package from ``seeds/`` (and curation) and swap it in when it validates.
 
     With *docs*, and when the repository has a ``docs/`` folder, the documents it writes are
-    committed together with the data (see :mod:`newsclaims.datapackage.commit`).
+    committed together with the data (see :mod:`newsclaims.datapackage.commit`). *committed* is
+    called the moment the new package is in place, so a caller interrupted later can say so.
     """
     root = Repository.of(root).root
     with repository_lock(root):
         recover_repository(root, locked=True)
-        return _build(Repository(root).require(), progress, options or Options(), docs)
+        return _build(Repository(root).require(), progress, options or Options(), docs, committed)
 
 
 @dataclass(frozen=True)
@@ -101,32 +102,37 @@ def _where(failure, origins: dict, root: Path) -> tuple[object, int | None, str 
     return failure.file, failure.row + 1 if failure.row is not None else None, failure.column
 
 
-def _build(repo: Repository, progress, options: Options, docs: Docs | None) -> BuildResult:
+def _build(repo: Repository, progress, options: Options, docs: Docs | None, on_commit: Callable[[], None]) -> BuildResult:
     root = repo.root
     pkg, seeds, frames, _, origins = _tables(repo, progress, False, options)
     stage = make_staging(root, STAGE_PREFIX)
     committed: list[bool] = []
     try:
-        write_files(stage, frames, pkg, seeds)
-        (stage / "seeds").symlink_to(root / "seeds", target_is_directory=True)
-        progress("validating the new package")
-        # pandera and the rules check every constraint the frictionless row pass would (a test
-        # holds them equal); that pass costs ~1.5 s per 100k rows, so `validate` runs it, build not.
-        report = validate(stage, rows=False)
-        if not report.valid:
-            first = report.errors[0]
-            file, line, column = _where(first, origins, root)
-            raise InvalidData(f"the new package is invalid ({len(report.errors)} error(s)); first: "
-                              f"{first.table + ' ' if first.table else ''}{first.key or ''}: {first.message}",
-                              file=file, line=line, field=column,
-                              hint="Nothing was replaced. Fix the seed, gazetteer or curation entry it names.")
-        paths = ["data", "datapackage.json"]
-        if docs is not None and (root / "docs").is_dir():
-            progress("writing docs/")
-            paths += docs(stage, root, stage)
-        (stage / "seeds").unlink()
-        progress("replacing data/, datapackage.json and docs/")
-        commit(root, stage, paths, committed=lambda: committed.append(True))
+        try:
+            write_files(stage, frames, pkg, seeds)
+            (stage / "seeds").symlink_to(root / "seeds", target_is_directory=True)
+            progress("validating the new package")
+            # pandera and the rules check every constraint the frictionless row pass would (a test
+            # holds them equal); that pass costs ~1.5 s per 100k rows, so `validate` runs it, build not.
+            report = validate(stage, rows=False)
+            if not report.valid:
+                first = report.errors[0]
+                file, line, column = _where(first, origins, root)
+                raise InvalidData(f"the new package is invalid ({len(report.errors)} error(s)); first: "
+                                  f"{first.table + ' ' if first.table else ''}{first.key or ''}: {first.message}",
+                                  file=file, line=line, field=column,
+                                  hint="Nothing was replaced. Fix the seed, gazetteer or curation entry it names.")
+            paths = ["data", "datapackage.json"]
+            if docs is not None and (root / "docs").is_dir():
+                progress("writing docs/")
+                paths += docs(stage, root, stage)
+            (stage / "seeds").unlink()
+            progress("replacing data/, datapackage.json and docs/")
+            commit(root, stage, paths, committed=lambda: (committed.append(True), on_commit()))
+        finally:
+            # Inside the handler below: Ctrl-C while the staging folder is removed is told truthfully too.
+            if stage.exists():
+                remove_staging(stage)
     except KeyboardInterrupt:
         if committed:
             raise Interrupted("interrupted after the new package was committed: data/, datapackage.json and docs/ "
@@ -135,8 +141,5 @@ def _build(repo: Repository, progress, options: Options, docs: Docs | None) -> B
         raise Interrupted("interrupted before anything was replaced: data/, datapackage.json and docs/ are "
                           "unchanged", file=root,
                           hint="Run the build again when you are ready.") from None
-    finally:
-        if stage.exists():
-            remove_staging(stage)
     report.path = root
     return BuildResult({name: len(df) for name, df in frames.items()}, report)

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import zipfile
+from typing import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -106,8 +107,12 @@ def previous_release(root: Path, index: dict) -> tuple[str | None, Path | None]:
 
 
 def release(root: Repository | Path, *, version: str | None = None, bump_auto: bool = False, day: date | None = None,
-            notes: list[str] | None = None, require_review: bool = True) -> ReleaseResult:
-    """Cut a release of the repository's package (see module docstring)."""
+            notes: list[str] | None = None, require_review: bool = True,
+            committed: Callable[[], None] = lambda: None) -> ReleaseResult:
+    """Cut a release of the repository's package (see module docstring).
+
+    *committed* is called the moment the release is in ``dist/`` and the index.
+    """
     root = Repository.of(root).root
     if version is not None and not RELEASE_VERSION.match(version):
         why = "pre-release and build suffixes are not cut as releases" if SEMVER.match(version) else "it is not X.Y.Z"
@@ -115,11 +120,12 @@ def release(root: Repository | Path, *, version: str | None = None, bump_auto: b
                               hint="Give a version X.Y.Z (e.g. 1.1.0), or --bump auto.")
     with repository_lock(root):
         recover_repository(root, locked=True)
-        return _release(Repository(root).require(), version, bump_auto, day or datetime.now(timezone.utc).date(), notes or [], require_review)
+        return _release(Repository(root).require(), version, bump_auto, day or datetime.now(timezone.utc).date(), notes or [],
+                        require_review, committed)
 
 
 def _release(repo: Repository, version: str | None, bump_auto: bool, day: date, notes: list[str],
-             require_review: bool) -> ReleaseResult:
+             require_review: bool, on_commit: Callable[[], None]) -> ReleaseResult:
     root = repo.root
     if (version is None) == (not bump_auto):
         raise NewsclaimsError("give either --version X.Y.Z or --bump auto", field="--version")
@@ -162,26 +168,27 @@ def _release(repo: Repository, version: str | None, bump_auto: bool, day: date, 
     stage = release_stage(root, version)
     committed: list[bool] = []
     try:
-        section = changelog_entry(version, day.isoformat(), d, notes)
-        entry = _write_release(root, stage, desc, version, day, section, d.level if previous else "initial", previous)
-        check = validate(stage, rows=True)
-        if not check.valid:
-            raise InvalidData(f"the release does not validate: {check.errors[0].message}", file=check.errors[0].file)
-        index["releases"].append(entry)
-        index["releases"].sort(key=lambda r: semver_key(r["version"]))
-        # The journal is the commit point: once it is written, an interrupted release is finished
-        # by the next command (see newsclaims.swap); before it, nothing outside the staging folder changed.
-        commit_release(root, stage, version, json.dumps(index, indent=2, ensure_ascii=False) + "\n",
-                       _changelog_with(root, entry["changelog"]), committed=lambda: committed.append(True))
+        try:
+            section = changelog_entry(version, day.isoformat(), d, notes)
+            entry = _write_release(root, stage, desc, version, day, section, d.level if previous else "initial", previous)
+            check = validate(stage, rows=True)
+            if not check.valid:
+                raise InvalidData(f"the release does not validate: {check.errors[0].message}", file=check.errors[0].file)
+            index["releases"].append(entry)
+            index["releases"].sort(key=lambda r: semver_key(r["version"]))
+            # The journal is the commit point: once it is written, an interrupted release is finished
+            # by the next command (see newsclaims.swap); before it, nothing outside the staging folder changed.
+            commit_release(root, stage, version, json.dumps(index, indent=2, ensure_ascii=False) + "\n",
+                           _changelog_with(root, entry["changelog"]), committed=lambda: (committed.append(True), on_commit()))
+        finally:
+            if stage.parent.exists():
+                remove_staging(stage.parent)
     except KeyboardInterrupt:
         if committed:
             raise Interrupted(f"interrupted after release {version} was committed: it is in dist/ and the index",
                               file=root, hint="Nothing more needs doing.") from None
         raise Interrupted("interrupted before the release was committed: nothing was published", file=root,
                           hint="Run the release again when you are ready.") from None
-    finally:
-        if stage.parent.exists():
-            remove_staging(stage.parent)
     return ReleaseResult(version, target, d, previous)
 
 
