@@ -18,8 +18,8 @@ health, election, disaster and conflict reporting). How each is matched:
   fragment and its ``speaker_text`` (or speaker id) names the speaker; attributions of sentences
   gold does not list are wrong, except a speaker carried over from the previous sentence (no
   ``speaker_text``), which gold does not annotate. Counted once per sentence.
-* **dates** — a gold date is found when a claim's ``date_text`` overlaps the gold text and its
-  start and end equal the gold range.
+* **dates** — a gold date is found when a claim's ``date_text``, or the text of one of its
+  ``claim_dates`` rows, overlaps the gold text and its start and end equal the gold range.
 """
 
 from __future__ import annotations
@@ -157,6 +157,8 @@ def score_dates(claims: list[dict], gold: list[dict], label: str) -> Tally:
     for c in claims:
         if c.get("date_text"):
             extracted.setdefault((c["date_text"], c.get("date_start"), c.get("date_end")), c)
+        for d in c.get("dates") or []:      # the claim_dates rows: every expression of the sentence
+            extracted.setdefault((d["date_text"], d.get("date_start"), d.get("date_end")), c)
     right_keys = set()
     for g in gold:
         hit = [k for k in extracted if (g["text"].lower() in k[0].lower() or k[0].lower() in g["text"].lower())
