@@ -36,9 +36,9 @@ import synthetic_corpus  # noqa: E402
 
 TARGETS = {"build_large_wall_s": 20.0, "build_large_peak_rss_mb": 2048, "build_ratio": 11.0,
            "incremental_wall_s": 1.0, "validate_large_s": 2.5, "validate_vs_frictionless": 10.0,
-           "load_vs_read_parquet": 1.2}
-SIZES = {"full": {"throughput": 2000, "build": (1000, 10000), "validate": (100_000, 1_000_000)},
-         "small": {"throughput": 20, "build": (10, 40), "validate": (500, 2000)}}
+           "load_vs_read_parquet": 1.2, "rules_over_pipeline": 0.30}
+SIZES = {"full": {"devset_rounds": 7, "throughput": 2000, "build": (1000, 10000), "validate": (100_000, 1_000_000)},
+         "small": {"devset_rounds": 1, "throughput": 20, "build": (10, 40), "validate": (500, 2000)}}
 
 
 def log(message: str) -> None:
@@ -75,6 +75,47 @@ def throughput(work: Path, n: int) -> dict:
         out[f"{label}_articles_per_s"] = round(n / (time.perf_counter() - begin), 1)
     out["identical_output"] = [x.claims for x in results["one_process"]] == [x.claims for x in results["all_cores"]]
     return out
+
+
+def rules_over_pipeline(rounds: int) -> dict:
+    """Extraction of the development set's articles (real news shapes, unlike the synthetic corpus)
+    against the same texts through the bare trained pipeline (``nlp.pipe``, the same components):
+    what the rules on top cost."""
+    import hashlib
+    import yaml
+    from newsclaims.pipeline.extract.article import extract_article, extract_articles
+    from newsclaims.pipeline.extract.model import trained
+    from newsclaims.pipeline.extract.nlp import pipeline
+    from newsclaims.pipeline.gazetteer import load_gazetteer
+    from newsclaims.pipeline.ingest import Seed
+    g = load_gazetteer(ROOT)
+    seeds = []
+    for path in sorted((ROOT / "tests" / "devset").glob("*.txt")):
+        gold = yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        seeds.append(Seed(f"src_{sha[:16]}", path.name, sha, data.decode("utf-8"), None, gold["published"], "day"))
+    nlp = trained()
+    pipeline(g)
+    for seed in seeds[:3]:
+        extract_article(seed, g)        # warm: loading, first calls
+    list(nlp.pipe(s.text for s in seeds[:3]))
+    texts = [s.text for s in seeds]
+    rules, bare = [], []
+    for _ in range(rounds):      # interleaved, so that drift in the machine's speed hits both alike
+        begin = time.perf_counter()
+        extract_articles(seeds, g)          # as the build's workers run it: one pipe per chunk
+        rules.append(time.perf_counter() - begin)
+        begin = time.perf_counter()
+        for _ in nlp.pipe(texts):
+            pass
+        bare.append(time.perf_counter() - begin)
+    ratios = sorted(r / b - 1 for r, b in zip(rules, bare))
+    return {"articles": len(texts), "rounds": rounds,
+            "extraction_articles_per_s": round(len(texts) / sorted(rules)[len(rules) // 2], 1),
+            "bare_pipeline_articles_per_s": round(len(texts) / sorted(bare)[len(bare) // 2], 1),
+            "pipeline_components": list(nlp.pipe_names),
+            "rules_over_pipeline": round(ratios[len(ratios) // 2], 3)}
 
 
 def change_one_article(repo: Path) -> None:
@@ -248,6 +289,8 @@ def main() -> None:
         report = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                               "cpus": os.cpu_count(), "newsclaims": __version__},
                   "mode": "small" if args.small else "full"}
+        log("rules over the trained pipeline")
+        report["rules_over_pipeline"] = rules_over_pipeline(sizes["devset_rounds"])
         log("extraction throughput")
         report["extraction"] = throughput(work, sizes["throughput"])
         report["build"] = builds(work, sizes["build"])

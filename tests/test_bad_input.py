@@ -512,8 +512,8 @@ CASES = [
          ("curation/events.yaml:4", "date"), code=1),
     # issue 13: descriptors that crashed the readers
     Case("descriptor-unknown-hash", resource("claims", hash="sha999:abcd"), ("datapackage.json", "hash", "sha999")),
-    Case("descriptor-resource-not-object", descriptor(lambda d: d["resources"].append("claims")),
-         ("datapackage.json", "resources[10]", "object")),
+    Case("descriptor-resource-not-object", descriptor(lambda d: d["resources"].insert(0, "claims")),
+         ("datapackage.json", "resources[0]", "object")),
     Case("descriptor-resource-no-name", descriptor(lambda d: d["resources"][0].pop("name")), ("datapackage.json", "resources[0].name")),
     Case("descriptor-unknown-field-type", descriptor_resource(lambda r: r["schema"]["fields"][0].update(type="geopoint")),
          ("datapackage.json", "type", "geopoint")),

@@ -27,7 +27,9 @@ from helpers import ROOT, cli
 from newsclaims.cli import app
 from test_release import fresh_repo
 
-KILLS = 20
+# Kills per command; 12 keep the whole suite near 10 minutes on 2 cores. Set NEWSCLAIMS_TEST_KILLS
+# for a longer soak (the delays are seeded, so any count is reproducible).
+KILLS = int(os.environ.get("NEWSCLAIMS_TEST_KILLS", "12"))
 runner = CliRunner()
 REJECT = """  - match: {quote: "We are counting on the resumption of POW exchanges"}
     action: confirm"""

@@ -125,6 +125,9 @@ def test_benchmark_smoke_run(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     report = json.loads(proc.stdout)
     assert report["extraction"]["identical_output"] is True
+    over = report["rules_over_pipeline"]
+    assert over["articles"] == len(list((ROOT / "tests" / "devset").glob("*.txt")))
+    assert over["bare_pipeline_articles_per_s"] > 0 and "parser" in over["pipeline_components"]
     assert report["extraction"]["one_process_articles_per_s"] > 0 and report["extraction"]["all_cores_articles_per_s"] > 0
     build = report["build"]
     assert {"build_10", "build_40", "ratio_large_to_small", "incremental"} <= set(build)

@@ -164,13 +164,43 @@ def figure_in_quote(t: Tables) -> Iterator[Failure]:
 
 
 @rule
+def mention_in_quote(t: Tables) -> Iterator[Failure]:
+    """A speaker's or date's text equals the seed text at its offsets, inside its claim's quote."""
+    if "claims" not in t.frames:
+        return
+    texts = _seed_texts(t)
+    claims = t.frames["claims"]
+    quotes = dict(zip(claims["claim_id"].tolist(), zip(claims["source_id"].tolist(), claims["char_start"].tolist(),
+                                                       claims["char_end"].tolist())))
+    for table, col in (("claim_speakers", "speaker_text"), ("claim_dates", "date_text")):
+        if table not in t.frames:
+            continue
+        df = t.frames[table]
+        rows = df.index[df[col].notna() & df["char_start"].notna() & df["char_end"].notna()]
+        sub = df.loc[rows, ["claim_id", col, "char_start", "char_end"]]
+        for idx, cid, text, a, b in zip(rows, *(sub[c].tolist() for c in sub.columns)):
+            if cid not in quotes:
+                continue        # the foreign key rule reports it
+            sid, qa, qb = quotes[cid]
+            seed = texts.get(sid)
+            if seed is None or pd.isna(qa) or pd.isna(qb):
+                continue        # a broken claim row is reported by the claims' own checks
+            if not (qa <= a and b <= qb):
+                yield t.fail(table, idx, "char_start", "mention_in_quote", a,
+                             f"[{a}, {b}) lies outside the quote of claim {cid} [{qa}, {qb})")
+            elif seed[a:b] != text:
+                yield t.fail(table, idx, col, "mention_in_quote", text,
+                             f"{col} differs from the seed text at [{a}, {b}) ({seed[a:b][:40]!r})")
+
+
+@rule
 def excluded_span_matches_seed(t: Tables) -> Iterator[Failure]:
     yield from _text_matches(t, "excluded_spans", "text", "char_start", "char_end", "excluded_span_matches_seed")
 
 
 @rule
 def span_order(t: Tables) -> Iterator[Failure]:
-    for table in ("claims", "excluded_spans"):
+    for table in ("claims", "excluded_spans", "claim_speakers", "claim_dates"):
         if table in t.frames:
             df = t.frames[table]
             for idx in df.index[(df["char_start"] >= df["char_end"]).fillna(False)]:
@@ -179,7 +209,7 @@ def span_order(t: Tables) -> Iterator[Failure]:
 
 @rule
 def date_order(t: Tables) -> Iterator[Failure]:
-    for table in ("claims", "events"):
+    for table in ("claims", "events", "claim_dates"):
         if table in t.frames:
             df = t.frames[table]
             for idx in df.index[(df["date_start"] > df["date_end"]).fillna(False)]:

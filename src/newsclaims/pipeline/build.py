@@ -14,7 +14,7 @@ from newsclaims.datapackage.errors import InvalidData, Interrupted
 from newsclaims.pipeline.extract.runner import extract_all
 from newsclaims.datapackage.fsio import make_staging, remove_staging, repository_lock
 from newsclaims.datapackage.commit import STAGE_PREFIX, commit, recover_repository
-from newsclaims.pipeline.tables import actor_rows, assemble, place_rows, source_rows, write_files
+from newsclaims.pipeline.tables import actor_rows, assemble, date_rows, place_rows, source_rows, speaker_rows, write_files
 from newsclaims.datapackage.validate import Report, validate
 
 __all__ = ["BuildResult", "Interrupted", "Options", "build", "recover_repository", "tables"]
@@ -87,6 +87,8 @@ def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, op
         "actors": actor_rows(g, new_actors),
         "places": place_rows(g),
         "claims": claims,
+        "claim_speakers": speaker_rows(claims),
+        "claim_dates": date_rows(claims),
         "excluded_spans": [{"source_id": x.source_id, "char_start": s.start, "char_end": s.end, "reason": s.reason,
                             "text": s.text} for x in extractions for s in x.excluded],
     }

@@ -67,6 +67,24 @@ def _is_heading(line: _Line) -> bool:
     return major > 0 and capital / major >= 0.7
 
 
+def _truncated_prose(line: _Line) -> bool:
+    """A line of running text that stops mid-sentence: many words, mostly lower case, with the
+    commas or function words of prose rather than a list of titles.
+
+    >>> _truncated_prose(_Line(0, 0, "The council said the bridge would stay closed until engineers had checked the"))
+    True
+    >>> _truncated_prose(_Line(0, 0, "Quickly understand the history and background of various well-known coins"))
+    False
+    """
+    words = re.findall(r"[A-Za-z][\w'’-]*", line.text)
+    if len(words) < 12 or _is_heading(line):
+        return False
+    lower = sum(w[0].islower() for w in words) / len(words)
+    function = sum(w.lower() in ("the", "a", "an", "and", "that", "to", "of", "in", "on", "said", "was", "were",
+                                 "is", "are", "had", "has", "would", "will") for w in words) / len(words)
+    return lower >= 0.6 and function >= 0.2
+
+
 def _furniture_reason(line: _Line, g: Gazetteer) -> str | None:
     for reason, pattern in g.furniture_patterns:
         if pattern.search(line.text):
@@ -111,11 +129,12 @@ def clean(text: str, g: Gazetteer) -> Cleaned:
         elif (reason := _furniture_reason(ln, g)) is not None:
             reasons[i] = reason
         seen.setdefault(key, i)
-    # The tail of a page (after the last line of prose) is furniture when it is not prose itself.
+    # The tail of a page (after the last line of prose) is furniture when it is not prose itself;
+    # a long line of running text there is a paragraph cut off mid-sentence (a truncated page).
     for i in range(len(lines) - 1, 0, -1):
         if i in reasons:
             continue
-        if lines[i].ends_sentence:
+        if lines[i].ends_sentence or _truncated_prose(lines[i]):
             break
         reasons[i] = "navigation"
     for i, ln in enumerate(lines):

@@ -61,6 +61,44 @@ def place_rows(g: Gazetteer) -> list[dict]:
              "geo_precision": p["geo_precision"]} for p in g.places.values()]
 
 
+def speaker_rows(claims: list[dict]) -> list[dict]:
+    """``claim_speakers`` rows: the speakers extraction found, the first one following the claim's
+    (curated) speaker; a claim a curator added names its speaker by ``speaker_text`` only.
+
+    >>> rows = speaker_rows([{"claim_id": "c", "char_start": 0, "quote": "X said", "speaker_actor_id": "act_x",
+    ...                       "speaker_text": "X"}])
+    >>> [(r["position"], r["actor_id"], r["char_start"], r["char_end"], r["role"]) for r in rows]
+    [(1, 'act_x', 0, 1, 'speaker')]
+    """
+    rows = []
+    for c in claims:
+        found = [dict(v) for v in c.get("speakers") or []]
+        if not found and (c.get("speaker_actor_id") or c.get("speaker_text")):
+            found = [{"role": "speaker"}]
+            text = c.get("speaker_text")
+            if text and c["quote"].count(text) == 1:
+                at = c["char_start"] + c["quote"].index(text)
+                found[0].update(speaker_text=text, char_start=at, char_end=at + len(text))
+        if found:
+            found[0]["actor_id"] = c.get("speaker_actor_id")     # a curator's correction wins
+        rows += [{**v, "claim_id": c["claim_id"], "position": i} for i, v in enumerate(found, 1)]
+    return rows
+
+
+def date_rows(claims: list[dict]) -> list[dict]:
+    """``claim_dates`` rows: every date expression of each claim's sentence; the claim's own date
+    takes the claim's (curated) range."""
+    rows = []
+    for c in claims:
+        for d in c.get("dates") or []:
+            row = {**d, "claim_id": c["claim_id"]}
+            if d["role"] == "claim":
+                row.update(date_start=c.get("date_start"), date_end=c.get("date_end"),
+                           date_precision=c.get("date_precision"))
+            rows.append(row)
+    return rows
+
+
 def assemble(pkg: Package, rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
     """One frame per resource of the package (empty frames for tables without rows)."""
     return {name: csvio.sort_rows(frame(rows.get(name, []), table), table) for name, table in pkg.tables.items()}

@@ -77,7 +77,9 @@ def codebook(root: Path, data: Path | None = None) -> str:
             "- [Cross-table rules](#cross-table-rules)", "",
             "## The model", "",
             "A **source** (a seed article, or a reference report cited by curators) contains **claims**: "
-            "who said what, quoted verbatim with character offsets into the seed. Claims are linked to "
+            "who said what, quoted verbatim with character offsets into the seed; every speaker of a claim, "
+            "origin or relay, is in `claim_speakers` and every date its sentence names in `claim_dates`, "
+            "both with their offsets. Claims are linked to "
             "**events** (`claim_events`) and to each other (`claim_relations`: corroborates, contradicts, "
             "refines, duplicates — each with its basis). **Actors** are speakers of claims and parties "
             "to events (`event_actors`, with a role); **places** locate claims and events. Curator "

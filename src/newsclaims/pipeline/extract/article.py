@@ -12,19 +12,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from newsclaims.pipeline.clean import Span, clean
 from newsclaims.pipeline.gazetteer import Gazetteer
 from newsclaims.pipeline.ingest import Seed
-from newsclaims.pipeline.extract.attribution import Context, attribute
-from newsclaims.pipeline.extract.dates import DateExpr, find_dates, resolve
+from newsclaims.pipeline.extract.attribution import UNATTRIBUTED, Attribution, Context, Voice, attribute, note_names, voices
+from newsclaims.pipeline.extract.dates import DateExpr, find_dates, resolve, resolve_offsets
 from newsclaims.pipeline.extract.figures import Figure, find_figures
 from newsclaims.pipeline.extract.model import trained
 from newsclaims.pipeline.extract.nlp import Mention, pipeline, straighten
-from newsclaims.pipeline.extract.syntax import counted_thing
+from newsclaims.pipeline.extract.syntax import counted_thing, share_of
 
-EXTRACTOR_VERSION = "1.4.0"
+EXTRACTOR_VERSION = "1.23.0"
 """Bump when a change to the extractor can change its output (part of the extraction cache key)."""
 
 _FACTUALITY_ORDER = ("denied", "planned_intent", "hedged")
@@ -82,6 +82,19 @@ def _nearest_date(dates: list[DateExpr], pos: int | None, text: str = "") -> Dat
     return min(candidates, key=lambda d: abs(d.start - pos))
 
 
+_STATEMENT_CUE = re.compile(
+    r"\b(?:sa(?:id|ys)|t(?:old|ells)(?:\s+(?!on\b|in\b)\w+)?|announced|confirmed|reported|showed|published|released|stated|added|warned|"
+    r"wrote|posted|estimated|forecast|predicted|found)\b(?:\s+(?:reporters|journalists|a\s+news\s+conference|"
+    r"in\s+an?\s+(?:statement|report|interview|update|briefing|post)|on\s+(?:its|his|her|their)\s+\w+|"
+    r"late|early|briefly))*\s*$", re.IGNORECASE)
+
+
+def _statement_date(text: str, d: DateExpr) -> bool:
+    """Whether a date expression dates the saying ("the agency said on Wednesday", "figures
+    showed on Thursday", "told reporters on Monday") rather than what was said."""
+    return bool(_STATEMENT_CUE.search(text[:d.start]))
+
+
 # "KESTANE, Turkey, March 12 (Wire) - " or "ATHENS, Aug 21 - ": where and when the copy was
 # filed, not a date the article's claims are about.
 _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*(?:\s[A-Z][A-Za-z.'-]*)*,\s){1,2}[A-Z][a-z]{2,8}\.?\s\d{1,2}"
@@ -102,17 +115,121 @@ def _place(text: str, mentions: dict[str, list[Mention]], g: Gazetteer) -> str |
     return min(places, key=lambda m: (_PLACE_RANK[g.places[m.label]["type"]], m.start)).label
 
 
+def _parse_input(norm: str, segments: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """What the trained pipeline reads of an article: its segments as one text (one document per
+    article: a document per segment or per sentence pays the pipeline's per-document cost many
+    times over), and where each segment starts in it. The parser reads a segment without its
+    opening dateline ("LONDON, May 6 (Wire) - "), which it would take for a subject; blanks keep
+    every offset."""
+    texts, bases, at = [], [], 0
+    for a, b in segments:
+        segment = norm[a:b]
+        lead = len(segment) - len(segment.lstrip())
+        m = _DATELINE.match(segment[lead:])
+        texts.append(segment[:lead] + " " * m.end() + segment[lead + m.end():] if m else segment)
+        bases.append(at)
+        at += len(texts[-1]) + 2
+    return "\n\n".join(texts), bases
+
+
+def _sentence_parse(segment, start: int, end: int, text: str):
+    """The parse of the sentence at [start, end) of a parsed segment (the article's document and
+    the segment's start in it) as a document of its own, offsets relative to the sentence; parsed
+    alone when the tokens do not line up."""
+    doc, base = segment
+    span = doc.char_span(base + start, base + end, alignment_mode="expand")
+    if span is not None and span.start_char == base + start and span.end_char == base + end:
+        return span.as_doc()
+    return trained()(text)
+
+
+def _rows(seed: Seed, g: Gazetteer, seg_start: int, s: int, e: int, text: str, mentions: dict, dates: list[DateExpr],
+          dateline, figures: list[Figure], parse, att, spoken, shares: dict | None = None) -> list[dict]:
+    """The claim rows of one sentence: one per figure, or one statement. *shares* carries what the
+    article's last percentage was a share of, for a percentage whose sentence leaves it implicit."""
+    rows: list[dict] = []
+    factuality_marks = mentions.get("factuality", [])
+    start, end = seg_start + s, seg_start + e
+    base = {
+        "source_id": seed.source_id, "quote": seed.text[start:end], "char_start": start, "char_end": end,
+        "speaker_actor_id": att.actor_id,
+        "speaker_text": seed.text[start + att.speaker_start:start + att.speaker_start + len(att.speaker_text)]
+        if att.speaker_text is not None else None,
+        "cue": att.cue, "attribution_type": att.type, "place_id": _place(text, mentions, g),
+        "extraction_method": "rule", "review_status": "unreviewed",
+    }
+    claim_dates = [d for d in dates if not (dateline and d.start < dateline.end())]
+    speakers = [{"actor_id": v.actor_id, "role": v.role,
+                 **({"speaker_text": seed.text[start + v.start:start + v.end], "char_start": start + v.start,
+                     "char_end": start + v.end} if v.start is not None else {})} for v in spoken]
+    things: list[tuple[int, int] | None] = []
+    for fig in figures:
+        thing = counted_thing(parse(), fig.start, fig.end, fig.unit)
+        if thing is None and fig.inherits is not None:
+            thing = things[fig.inherits]     # "63 of the injured ..., nine of them": the same thing
+        things.append(thing)
+    for k, fig in enumerate(figures or [None]):
+        date = _nearest_date(claim_dates, fig.start if fig else None, text)
+        row = dict(base)
+        row["claim_id"] = claim_id(seed.sha256, start, end, None if fig is None else
+                                   Figure(start + fig.start, start + fig.end, fig.text, *[None] * 7))
+        row["claim_kind"] = "figure" if fig else "statement"
+        row["factuality"] = _factuality(text, factuality_marks, fig)
+        if fig:
+            row.update(figure_text=seed.text[start + fig.start:start + fig.end],
+                       figure_start=start + fig.start, figure_end=start + fig.end, value=fig.value,
+                       low=fig.low, high=fig.high, qualifier=fig.qualifier, unit=fig.unit,
+                       object=fig.object, predicate=fig.predicate)
+            thing = things[k]
+            if thing:
+                row["object_text"] = seed.text[start + thing[0]:start + thing[1]]
+            if fig.unit == "percent" and shares is not None:
+                of = fig.object or share_of(parse(), thing)
+                if of is not None:
+                    shares["last"] = of
+                elif shares.get("last"):
+                    # "Fisk took 41.9%" after "won with 52.4% of the vote": a share of the same thing
+                    row["object"] = shares["last"]
+        if date:
+            row.update(date_text=seed.text[start + date.start:start + date.end], date_start=date.date_start,
+                       date_end=date.date_end, date_precision=date.precision)
+        row["speakers"] = speakers
+        row["dates"] = [{"char_start": start + d.start, "char_end": start + d.end,
+                         "date_text": seed.text[start + d.start:start + d.end],
+                         "role": "claim" if d is date else "statement" if _statement_date(text, d) else "mentioned",
+                         "date_start": d.date_start, "date_end": d.date_end, "date_precision": d.precision}
+                        for d in claim_dates]
+        rows.append(row)
+    return rows
+
+
 def extract_article(seed: Seed, g: Gazetteer) -> Extraction:
     """Claims, excluded spans and newly met speakers of one seed article."""
-    cleaned = clean(seed.text, g)
+    return extract_articles([seed], g)[0]
+
+
+def extract_articles(seeds: list[Seed], g: Gazetteer) -> list[Extraction]:
+    """:func:`extract_article` for several seeds, the trained pipeline reading them in one batch
+    (``nlp.pipe``); each result is the same as the seed's alone."""
+    cleaned = [clean(seed.text, g) for seed in seeds]
+    inputs = [_parse_input(straighten(seed.text), c.segments) for seed, c in zip(seeds, cleaned)]
+    docs = trained().pipe(text for text, _ in inputs)
+    return [_extract(seed, g, c, [(doc, base) for base in bases])
+            for seed, c, (_, bases), doc in zip(seeds, cleaned, inputs, docs)]
+
+
+def _extract(seed: Seed, g: Gazetteer, cleaned, parsed: list) -> Extraction:
     nlp = pipeline(g)
     norm = straighten(seed.text)
     out = Extraction(seed.source_id, excluded=cleaned.excluded)
     ctx = Context()
     year_hint: int | None = None
-    for seg_start, seg_end in cleaned.segments:
+    shares: dict[str, str] = {}
+    for (seg_start, seg_end), parsed_segment in zip(cleaned.segments, parsed):
         doc = nlp.nlp(norm[seg_start:seg_end])
         all_mentions = nlp.mentions(doc)
+        last_figure = None
+        pending: tuple[dict, bool] | None = None
         for index, sent in enumerate(doc.sents):
             raw = sent.text
             s = sent.start_char + (len(raw) - len(raw.lstrip()))
@@ -129,43 +246,51 @@ def extract_article(seed: Seed, g: Gazetteer) -> Extraction:
                 dates.append(r)
                 if r.kind == "full" and r.date_start:
                     year_hint = r.date_start.year
-            parse = functools.cache(lambda text=text: trained()(text))
-            figures = find_figures(text, mentions, dates, g, parse)
+            dates = resolve_offsets(dates, text, seed.anchor)
+            said = next((d for d in dates if d.precision == "day" and not _quoted(text, d.start)
+                         and _statement_date(text, d)), None)
+            if said is not None:
+                # a speaker's "tonight" or "on Sunday" is relative to the day they spoke
+                dates = [resolve(replace(d, date_start=None, date_end=None, precision=None), said.date_start, year_hint)
+                         if d.kind == "relative" and _quoted(text, d.start) else d for d in dates]
+            parse = functools.cache(lambda segment=parsed_segment, a=s, b=e, text=text: _sentence_parse(segment, a, b, text))
+            figures = find_figures(text, mentions, dates, g, parse, context=last_figure if index else None)
+            counts = [f for f in figures if f.unit == "count"]
+            last_figure = counts[0] if counts else last_figure if index else None
+            note_names(text, parse(), g, ctx, mentions.get("actor", []))
             att = attribute(text, mentions, g, ctx, first_in_paragraph=index == 0, has_figures=bool(figures),
                             parse=parse)
-            factuality_marks = mentions.get("factuality", [])
-            if not figures:
-                checkworthy = mentions.get("event") and (mentions.get("actor") or mentions.get("place"))
-                if att.type == "unattributed" and not checkworthy:
-                    continue
-            start, end = seg_start + s, seg_start + e
-            base = {
-                "source_id": seed.source_id, "quote": seed.text[start:end], "char_start": start, "char_end": end,
-                "speaker_actor_id": att.actor_id,
-                "speaker_text": seed.text[start + att.speaker_start:start + att.speaker_start + len(att.speaker_text)]
-                if att.speaker_text is not None else None,
-                "cue": att.cue, "attribution_type": att.type, "place_id": _place(text, mentions, g),
-                "extraction_method": "rule", "review_status": "unreviewed",
-            }
-            claim_dates = [d for d in dates if not (dateline and d.start < dateline.end())]
-            for fig in figures or [None]:
-                date = _nearest_date(claim_dates, fig.start if fig else None, text)
-                row = dict(base)
-                row["claim_id"] = claim_id(seed.sha256, start, end, None if fig is None else
-                                           Figure(start + fig.start, start + fig.end, fig.text, *[None] * 7))
-                row["claim_kind"] = "figure" if fig else "statement"
-                row["factuality"] = _factuality(text, factuality_marks, fig)
-                if fig:
-                    row.update(figure_text=seed.text[start + fig.start:start + fig.end],
-                               figure_start=start + fig.start, figure_end=start + fig.end, value=fig.value,
-                               low=fig.low, high=fig.high, qualifier=fig.qualifier, unit=fig.unit,
-                               object=fig.object, predicate=fig.predicate)
-                    thing = counted_thing(parse(), fig.start, fig.end, fig.unit)
-                    if thing:
-                        row["object_text"] = seed.text[start + thing[0]:start + thing[1]]
-                if date:
-                    row.update(date_text=seed.text[start + date.start:start + date.end], date_start=date.date_start,
-                               date_end=date.date_end, date_precision=date.precision)
-                out.claims.append(row)
+            att, spoken = voices(text, att, mentions, ctx, parse)
+            ctx.previous = att
+            if att.speaker_start is not None:
+                # "two diplomats said": how many sources spoke is not a figure of the claim (but "a
+                # survey of 1,203 voters found" gives the survey's size)
+                said_by = (att.speaker_start, att.speaker_start + len(att.speaker_text))
+                figures = [f for f in figures if not (f.start == said_by[0] and f.end < said_by[1])]
+            # an event word with who, where or when: something happened that can be checked
+            checkworthy = not figures and bool(mentions.get("event") and (
+                mentions.get("actor") or mentions.get("place")
+                or any(ent.label_ in ("GPE", "LOC", "FAC") for ent in parse().ents)
+                or any(d.date_start and not (dateline and d.start < dateline.end()) for d in dates)))
+            sentence = dict(seed=seed, g=g, seg_start=seg_start, s=s, e=e, text=text, mentions=mentions, dates=dates,
+                            dateline=dateline, figures=figures, parse=parse)
+            if pending is not None and text.count('"') % 2 == 1:
+                # the quotation an unattributed sentence opened closes here: its speaker is this one's
+                opened, worthy = pending
+                pending = None
+                if att.actor_id or att.speaker_text:
+                    out.claims += _rows(**opened, att=Attribution(att.actor_id, None, None, att.cue, "direct_quote"), shares=shares,
+                                        spoken=[Voice(att.actor_id, None, None, "speaker")] if att.actor_id else [])
+                elif worthy:
+                    out.claims += _rows(**opened, att=att, spoken=[], shares=shares)
+            claimworthy = bool(figures or att.type != "unattributed" or checkworthy)
+            if att.type == "unattributed" and text.startswith('"') and text.count('"') % 2 == 1:
+                pending = (sentence, claimworthy)
+                continue
+            if not claimworthy:
+                continue
+            out.claims += _rows(**sentence, att=att, spoken=spoken, shares=shares)
+        if pending is not None and pending[1]:
+            out.claims += _rows(**pending[0], att=UNATTRIBUTED, spoken=[], shares=shares)
     out.new_actors = {k: v for k, v in ctx.extracted.items() if k not in g.actors}
     return out

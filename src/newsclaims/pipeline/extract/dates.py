@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from dateparser.date import DateDataParser
@@ -23,19 +23,33 @@ YEAR = r"(?:19|20)\d{2}"
 
 # (kind, pattern) in priority order; earlier kinds win where matches overlap.
 PATTERNS = [
+    ("night_of", rf"\b(?:the\s+)?night\s+of\s+(?:{DAY}\s+(?:to|-|–|into)\s+{DAY}\s+{MONTH}|{MONTH}\s+{DAY}\s*(?:to|-|–|into)\s*{DAY})"
+                 rf"(?:,?\s+{YEAR})?"),
+    ("overnight_into", rf"\bovernight\s+(?:into|to)\s+(?:{MONTH}\s+{DAY}|{DAY}\s+{MONTH}|{WEEKDAY})(?:,?\s+{YEAR})?"),
+    ("end_of", r"\b(?:by\s+|at\s+|before\s+)?the\s+(?:end|start|beginning|middle)\s+of\s+(?:the|this|next|last)\s+"
+               r"(?:week|month|year)\b"),
+    ("offset", r"\b(?:a|one|the|two|three|four|five|six|\d)\s+days?\s+(?:after|before|earlier|later)\b"
+               r"|\bthe\s+(?:previous|next|following)\s+day\b"),
+    ("past_period", r"\b(?:over|in|during|for)\s+the\s+(?:past|last)\s+(?:(?:two|three|four|five|six|seven|\d{1,2})\s+)?"
+                    r"(?:days?|weeks?|months?)\b"),
+    ("ago", r"\b(?:(?:a|one|two|three|four|five|six|seven|\d{1,2})\s+(?:days?|weeks?)|a\s+fortnight)\s+ago\b"),
     ("full", rf"\b{MONTH}\s+{DAY},?\s+{YEAR}\b|\b{DAY}\s+{MONTH},?\s+{YEAR}\b"),
     ("month_year", rf"\b{MONTH},?\s+{YEAR}\b"),
     ("month_day", rf"\b{MONTH}\s+{DAY}\b(?!\s*(?:,|)\s*\d)|\b{DAY}\s+{MONTH}\b"),
-    ("month", rf"\b(?:(?:by\s+)?the\s+end\s+of|(?:early|mid|late)[- ]|in|since|during|until|from|for|next|last|this)"
-              rf"\s+{MONTH}\b(?!\s+\d)"),
+    ("month", rf"\b(?:(?:(?:by\s+)?the\s+end\s+of|in|since|during|until|from|for|next|last|this|and|or|through)\s+"
+              rf"(?:(?:early|mid|late)[- ]?\s*)?|(?:early|mid|late)[- ]\s*){MONTH}\b(?!\s+\d)"),
     ("season", r"\b(?:last|this|next|(?:early|late)\s+this)\s+(?:winter|spring|summer|autumn|fall)\b"),
-    ("relative", rf"\b(?:overnight|over\s+the\s+weekend|at\s+the\s+weekend|this\s+weekend|yesterday|today|tonight|"
+    ("relative", rf"\b(?:(?:before|at|just\s+after|after)\s+dawn\s+(?=today|yesterday|on\s+{WEEKDAY}))?"
+                 rf"(?:overnight|over\s+the\s+weekend|at\s+the\s+weekend|this\s+weekend|yesterday|today|tonight|tomorrow|"
                  rf"this\s+(?:morning|afternoon|evening)|"
                  rf"last\s+night|(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year)|"
-                 rf"(?:on\s+|last\s+|next\s+)?{WEEKDAY}(?:\s+(?:night|morning|evening|afternoon))?)\b"),
+                 rf"(?:on\s+)?{WEEKDAY}\s+of\s+(?:next|last|this)\s+week|"
+                 rf"(?:(?:late|early)\s+(?:on\s+)?|on\s+|last\s+|next\s+)?{WEEKDAY}(?:\s+(?:night|morning|evening|afternoon))?)\b"),
     ("year", rf"(?<![\d,.-]){YEAR}(?![\d-])"),
 ]
-_COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind in ("relative", "season") else 0)) for kind, p in PATTERNS]
+_COMPILED = [(kind, re.compile(p, re.IGNORECASE if kind in ("relative", "season", "ago", "end_of", "offset", "past_period") else 0))
+             for kind, p in PATTERNS]
+_NUMBER_WORDS = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _PARSER_CACHE: dict[date, DateDataParser] = {}
 
@@ -65,19 +79,24 @@ def find_dates(text: str) -> list[DateExpr]:
             if any(m.start() < d.end and d.start < m.end() for d in taken):
                 continue
             taken.append(DateExpr(m.start(), m.end(), m.group(0), kind,
-                                  since=bool(re.search(r"\bsince\s+$", text[:m.start()], re.IGNORECASE)),
+                                  since=bool(re.search(r"\bsince\s+$", text[:m.start()], re.IGNORECASE)
+                                             or re.match(r"since\b", m.group(0), re.IGNORECASE)),
                                   future=_future(text, m.start())))
     return sorted(taken, key=lambda d: d.start)
 
 
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|is\s+due|are\s+due|is\s+to\s+be|are\s+to\s+be|to\s+be\s+held|scheduled|"
-                     r"plans?\s+to|planned|expected|expects|ahead\s+of|upcoming|aims?\s+to|would)\b", re.IGNORECASE)
+                     r"plans?\s+to|planned|expected|expects|ahead\s+of|upcoming|aims?\s+to|would|call(?:s|ed)?\s+for|"
+                     r"urg(?:e|es|ed)|due\s+to|set\s+to|should\s+be)\b", re.IGNORECASE)
 
 
 def _future(text: str, at: int) -> bool:
-    """Whether the clause a date expression stands in speaks of what is still to come."""
+    """Whether the clause a date expression stands in speaks of what is still to come ("had been
+    due to" speaks of a past plan; reported speech's "were expected" of one still to come)."""
     start = max(text.rfind(sep, 0, at) for sep in (",", ";", ":", ".", "\n", '"'))
     clause = text[start + 1:at]
+    if re.search(r"\bhad\s+been\s+(?:due|expected|scheduled|set|supposed|planned)\b", clause, re.IGNORECASE):
+        return False
     cut = max(clause.rfind(word) for word in (" after ", " following ", " since "))
     return bool(_FUTURE.search(clause[cut + 1:] if cut >= 0 else clause))
 
@@ -141,13 +160,16 @@ def _season(anchor: date, name: str, shift: str) -> tuple[date, date, str]:
 
 def _month(anchor: date | None, year: int, month: int, text: str, future: bool) -> tuple[date, date, str]:
     """A month named without its year: the anchor's year, moved to the next occurrence for
-    "next", "from" or "for" in what is still to come, and to the previous one for "last"."""
+    "next", "from" or "for" in what is still to come, and to the previous one for "last" or for a
+    month more than one month after the anchor's in what is over."""
     low = text.lower()
     if anchor is not None:
         if low.startswith("next") or (future and month < anchor.month and re.match(r"(?:for|from|by|until|in)\b", low)):
             year = anchor.year + (month <= anchor.month)
         elif low.startswith("last"):
             year = anchor.year - (month >= anchor.month)
+        elif not future and month > anchor.month + 1:
+            year = anchor.year - 1      # "an election in October" in a January article: last October
     return _span(date(year, month, 1), "month")
 
 
@@ -166,7 +188,28 @@ def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateE
     text = expr.text
     year = anchor.year if anchor else year_hint
     found: tuple[date, date, str] | None = None
-    if expr.kind == "year":
+    if expr.kind in ("night_of", "overnight_into"):
+        found = _night(expr, anchor, year)
+    elif expr.kind == "end_of" and anchor:
+        period = re.search(r"(week|month|year)$", text.lower()).group(1)
+        which = re.search(r"(the|this|next|last)\s+\w+$", text.lower()).group(1)
+        shifted = {"the": "this", "this": "this"}.get(which, which)
+        day, _ = _parse(anchor, f"{shifted} {period}") if shifted != "this" else (anchor, None)
+        if day:
+            found = _span(day, period)
+    elif expr.kind == "past_period" and anchor:
+        m = re.search(r"(?:(\w+)\s+)?(day|week|month)s?$", text.lower())
+        count = _NUMBER_WORDS.get(m.group(1) or "a") or (int(m.group(1)) if (m.group(1) or "").isdigit() else 1)
+        days = count * {"day": 1, "week": 7, "month": 30}[m.group(2)]
+        found = (anchor - timedelta(days=days), anchor, "day" if m.group(2) == "day" else m.group(2))
+    elif expr.kind == "ago" and anchor:
+        m = re.match(r"(\w+)\s+(day|week|fortnight)", text.lower())
+        count = 1 if m.group(2) == "fortnight" else _NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
+        days = count * {"day": 1, "week": 7, "fortnight": 14}[m.group(2)]
+        found = (anchor - timedelta(days=days), anchor - timedelta(days=days), "day" if m.group(2) == "day" else "week")
+        if found[2] == "week":
+            found = (found[0] - timedelta(days=3), found[0] + timedelta(days=3), "week")
+    elif expr.kind == "year":
         found = _span(date(int(text), 1, 1), "year")
     elif expr.kind in ("full", "month_year"):
         day, _ = _parse(anchor or date(2000, 1, 1), text.replace("Sept.", "Sep."))
@@ -180,16 +223,29 @@ def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateE
     elif expr.kind == "month_day" and year:
         day = int(re.search(r"\d+", text).group(0))
         month = _month_number(text)
+        if anchor is not None and not expr.future and (month, day) > (anchor.month, anchor.day) \
+                and (date(anchor.year, month, 1) - anchor).days > 31:
+            year -= 1       # "16 November" in an article of March: the last one, not one still to come
+        elif anchor is not None and expr.future and (month, day) < (anchor.month, anchor.day) and year == anchor.year:
+            year += 1       # "will be held on March 3" in an article of October: next March
         if day <= calendar.monthrange(year, month)[1]:
             found = (date(year, month, day), date(year, month, day), "day")
     elif expr.kind == "relative" and anchor:
-        low = text.lower()
-        weekday = re.fullmatch(rf"(?:on\s+)?(last\s+|next\s+)?({WEEKDAY.lower()[3:-1]})(?:\s+\w+)?", low)
-        if weekday:
+        low = re.sub(r"^(?:(?:before|at|just\s+after|after)\s+dawn|late|early)\s+", "", text.lower())
+        of_week = re.fullmatch(rf"(?:on\s+)?({WEEKDAY.lower()[3:-1]})\s+of\s+(next|last|this)\s+week", low)
+        weekday = None if of_week else re.fullmatch(rf"(?:on\s+)?(last\s+|next\s+)?({WEEKDAY.lower()[3:-1]})(?:\s+\w+)?", low)
+        if of_week:     # "Thursday of next week": that weekday in the calendar week before/after this one
+            monday = anchor - timedelta(days=anchor.weekday())
+            day = monday + timedelta(days=7 * {"next": 1, "last": -1, "this": 0}[of_week.group(2)]
+                                     + _DAYS.index(of_week.group(1)))
+            found = (day, day, "day")
+        elif weekday:
             shift = (weekday.group(1) or "").strip() or ("next" if expr.future and anchor.strftime("%A").lower() != weekday.group(2) else "")
             found = _weekday(anchor, weekday.group(2), shift)
         elif low in ("tonight", "today") or low.startswith("this ") and low.split()[1] in ("morning", "afternoon", "evening"):
             found = (anchor, anchor, "day")
+        elif low == "tomorrow":
+            found = (anchor + timedelta(days=1), anchor + timedelta(days=1), "day")
         elif low == "overnight" and expr.future:
             found = (anchor, anchor + timedelta(days=1), "day")
         elif low == "overnight" or low == "last night":
@@ -212,6 +268,45 @@ def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateE
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+def _night(expr: DateExpr, anchor: date | None, year: int | None) -> tuple[date, date, str] | None:
+    """ "the night of 15 to 16 November" and "overnight into December 3": the two days the night
+    spans (precision day).
+
+    >>> e = find_dates("on the night of 15 to 16 November")[0]
+    >>> resolve(e, date(2025, 11, 17), None).date_start, resolve(e, date(2025, 11, 17), None).date_end
+    (datetime.date(2025, 11, 15), datetime.date(2025, 11, 16))
+    """
+    text = expr.text
+    explicit = re.search(YEAR, text)
+    if explicit:
+        year = int(explicit.group(0))
+    if expr.kind == "overnight_into":
+        weekday = re.search(WEEKDAY, text)
+        if weekday:
+            if anchor is None:
+                return None
+            day = _weekday(anchor, weekday.group(0).lower(), "")[0]
+            return day - timedelta(days=1), day, "day"
+        target = re.search(rf"{MONTH}\s+{DAY}|{DAY}\s+{MONTH}", text).group(0)
+        resolved = resolve(DateExpr(0, len(target), target, "month_day", future=expr.future), anchor,
+                           year if explicit or anchor is None else None) if not explicit else \
+            resolve(DateExpr(0, len(target), target, "month_day"), None, year)
+        if resolved.date_start is None:
+            return None
+        return resolved.date_start - timedelta(days=1), resolved.date_start, "day"
+    days = [int(d) for d in re.findall(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", re.sub(YEAR, "", text))]
+    month = _month_number(re.search(MONTH, text).group(0))
+    if year is None or len(days) < 2:
+        return None
+    if anchor is not None and not explicit and (month, days[0]) > (anchor.month, anchor.day) \
+            and (date(anchor.year, month, 1) - anchor).days > 31:
+        year -= 1
+    try:
+        return date(year, month, days[0]), date(year, month, days[1]), "day"
+    except ValueError:
+        return None
+
+
 def _weekday(anchor: date, name: str, shift: str) -> tuple[date, date, str]:
     """A weekday named in an article published on *anchor*: that very day when the article is
     published on it, else the most recent one before it ("last": the one before that day,
@@ -230,3 +325,34 @@ def _weekday(anchor: date, name: str, shift: str) -> tuple[date, date, str]:
     else:
         day = anchor - timedelta(days=(anchor.weekday() - target) % 7)
     return day, day, "day"
+
+
+def resolve_offsets(dates: list[DateExpr], text: str, anchor: date | None) -> list[DateExpr]:
+    """Resolve "a day after", "the day before", "the next day"... against the day-precision date
+    before them in the sentence (or the publication day): "said on Thursday, a day after both sides
+    agreed" dates the agreement to Wednesday.
+
+    >>> ds = find_dates("It was said on Thursday, a day after the truce.")
+    >>> ds = resolve_offsets([resolve(d, date(2026, 12, 3), None) for d in ds], "It was said on Thursday, a day after the truce.", date(2026, 12, 3))
+    >>> ds[1].date_start
+    datetime.date(2026, 12, 2)
+    """
+    out = []
+    for d in dates:
+        if d.kind == "offset" and d.date_start is None:
+            base = next((b.date_start for b in reversed(out) if b.precision == "day" and b.start < d.start), anchor)
+            if base is not None:
+                low = d.text.lower()
+                followed = bool(re.match(r"\s+[A-Za-z]", text[d.end:]))
+                if "after" in low and followed or "earlier" in low or "previous" in low or "before" in low and not followed:
+                    shift = -1
+                else:
+                    shift = 1      # "a day before the vote", "a day later", "the next day"
+                count = re.match(r"(\w+)\s+days?\b", low)
+                count = _NUMBER_WORDS.get(count.group(1), 1) if count and not count.group(1).isdigit() else \
+                    int(count.group(1)) if count else 1
+                day = base + timedelta(days=shift * count)
+                d = replace(d, date_start=day, date_end=day, precision="day")
+        out.append(d)
+    return out
+

@@ -23,7 +23,7 @@ _WORD = "|".join(sorted(NUMBER_WORDS - {"half"}, key=len, reverse=True))
 # A run of number words, e.g. "two and a half thousand", "one hundred and twenty", "twenty-five".
 WORDS = (rf"(?:\ba[ -])?(?:\b(?:{_WORD})\b)(?:(?:[ -]|\s+and\s+(?:a\s+)?)(?:half\b|\b(?:{_WORD})\b))*"
          r"|\bhalf\s+a\s+(?:million|billion|thousand|dozen)\b")
-NUMBER = re.compile(rf"(?<![\w.,-])(?:{DIGITS})(?:\s+(?:million|billion|thousand|hundred)\b)?(?![\w])|{WORDS}",
+NUMBER = re.compile(rf"(?<![\w.,-])(?:{DIGITS})(?:\s+(?:million|billion|thousand|hundred)\b)?(?!(?![CF]\b)\w)|{WORDS}",
                     re.IGNORECASE)
 
 

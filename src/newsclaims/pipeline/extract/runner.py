@@ -25,7 +25,7 @@ from newsclaims.pipeline.clean import Span
 from newsclaims.datapackage.errors import NewsclaimsError
 from newsclaims.pipeline.gazetteer import Gazetteer
 from newsclaims.pipeline.ingest import Seed, atomic_write
-from newsclaims.pipeline.extract.article import EXTRACTOR_VERSION, Extraction, extract_article
+from newsclaims.pipeline.extract.article import EXTRACTOR_VERSION, Extraction, extract_articles
 from newsclaims.pipeline.extract import model
 from newsclaims.pipeline.extract.nlp import pipeline
 
@@ -94,7 +94,7 @@ def _from_cache(entry: bytes) -> Extraction | None:
 
 def _extract_encoded(seeds: Sequence[Seed], g: Gazetteer) -> list[bytes]:
     """Worker entry point (local processes and dask): extract, and return the cacheable form."""
-    return [_encode(extract_article(s, g)) for s in seeds]
+    return [_encode(x) for x in extract_articles(list(seeds), g)]
 
 
 def _chunks(items: list, size: int) -> list[list]:
