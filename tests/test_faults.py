@@ -64,16 +64,25 @@ def timed_run(*args: str) -> float:
 
 
 def kill_at_random_moments(repo: Path, pristine: Path, args: list[str], old: dict, new: dict, parts, label: str):
-    """SIGKILL the command at KILLS random moments; after each, check old-or-new and validate."""
+    """SIGKILL the command at KILLS random moments; after each, check old-or-new and validate.
+
+    The delays are stratified over 0.3-1.0 of a whole run, one per stratum, so the late moments
+    around the commit point are always tried; when no run got past its commit (later runs can be
+    slower than the timed one), later moments are tried until one does.
+    """
     shutil.copytree(pristine, repo, symlinks=True)
     duration = timed_run(*args)               # one whole run on this machine sets the range of delays
     rng = random.Random(20251116)
     outcomes = []
-    while sum(code == -signal.SIGKILL for _, code, _ in outcomes) < KILLS:
+    while (kills := sum(code == -signal.SIGKILL for _, code, _ in outcomes)) < KILLS or \
+            ("new" not in {s for _, _, s in outcomes} and len(outcomes) < 2 * KILLS):
         assert len(outcomes) < 3 * KILLS, f"{label}: runs keep finishing before the kill: {outcomes}"
         shutil.rmtree(repo)
         shutil.copytree(pristine, repo, symlinks=True)
-        delay = rng.uniform(0.3, 1.1) * duration
+        if kills < KILLS:
+            delay = (0.3 + 0.7 * (kills + rng.random()) / KILLS) * duration
+        else:
+            delay = rng.uniform(0.9, 1.3) * duration
         proc = start(*args)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
