@@ -240,6 +240,33 @@ def review(root: Path = typer.Option(Path("."), "--root", help="Repository root.
     raise typer.Exit(0 if work.empty else 1)
 
 
+@app.command("propose-events")
+def propose_events(root: Path = typer.Option(Path("."), "--root", help="Repository root."),
+                   format: Format = typer.Option(Format.text, "--format", "-f", help="text or json.")):
+    """Propose events from the extracted claims, curation set aside, merged across articles.
+
+    Each proposal has a type (from the lexicon's event_types), status, dates with their basis,
+    place, the claims it rests on with evidence and confidence, and its sources. Pairs that are
+    possibly the same event are listed apart. Writes nothing. Example: newsclaims propose-events -f json
+    """
+    from dataclasses import asdict
+    from newsclaims.pipeline.events import proposals_of
+    proposals, possible = run(proposals_of, root.resolve())
+    if format is Format.json:
+        sys.stdout.write(json.dumps({"proposals": [asdict(p) for p in proposals],
+                                     "possibly_the_same": [dict(zip(("event_id", "other_event_id", "score", "why"), x))
+                                                           for x in possible]},
+                                    indent=1, default=str, ensure_ascii=False) + "\n")
+        return
+    for p in proposals:
+        out.print(escape(f"{p.event_id}  {p.event_type} / {p.sub_event_type}  {p.status}  "
+                         f"{p.date_start}..{p.date_end} ({p.date_precision}, {p.date_basis})  {p.place_id or 'no place'}  "
+                         f"{len(p.sources)} source(s), {len(p.links)} claim(s), confidence {p.confidence:.2f}"), highlight=False)
+    for a, b, score, why in possible:
+        out.print(escape(f"possibly the same event: {a} ~ {b} ({score:.2f}: {why})"), highlight=False)
+    out.print(f"{len(proposals)} proposal(s)")
+
+
 @app.command("release")
 def release_cmd(version: Optional[str] = typer.Option(None, "--version", help="The version to cut, X.Y.Z."),
                 bump: Optional[str] = typer.Option(None, "--bump", help="'auto': the smallest version the changes allow."),
