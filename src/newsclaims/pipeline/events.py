@@ -44,8 +44,9 @@ class Rule:
     words: re.Pattern | None
 
 
-def rules_from(lexicon: dict, allowed: dict[str, set[str]] | None = None) -> list[Rule]:
-    """The lexicon's ``event_types`` rules, checked against the allowed types and sub-types.
+def rules_from(lexicon: dict, allowed: dict[str, set[str] | None] | None = None) -> list[Rule]:
+    """The lexicon's ``event_types`` rules, checked against the allowed types and sub-types
+    (``None`` as a type's sub-types allows any).
 
     >>> rules = rules_from({"event_types": [{"type": "Disasters", "sub_type": "Flood", "cameo": "0233",
     ...                                      "words": ["flood", "floods"]}]})
@@ -54,7 +55,8 @@ def rules_from(lexicon: dict, allowed: dict[str, set[str]] | None = None) -> lis
     """
     out = []
     for i, r in enumerate(lexicon.get("event_types") or []):
-        if allowed is not None and r["sub_type"] not in allowed.get(r["type"], set()):
+        subs = allowed.get(r["type"], set()) if allowed is not None else None
+        if allowed is not None and (r["type"] not in allowed or (subs is not None and r["sub_type"] not in subs)):
             raise NewsclaimsError(f"event_types rule {i + 1} names {r['type']} / {r['sub_type']}, which no vocabulary has",
                                   file="gazetteer/lexicon.yaml", field="event_types",
                                   hint="Use an ACLED type of schemas/events.yaml or a news_event_type of schemas/vocabularies.yaml.")
@@ -282,19 +284,14 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     return sorted(merged, key=lambda p: p.event_id), possible
 
 
-def allowed_types(pkg, vocabularies: dict) -> dict[str, set[str]]:
+def allowed_types(pkg, vocabularies: dict) -> dict[str, set[str] | None]:
     """Event types and their sub-types: ACLED's from the events table, and the news_event_type
-    vocabulary (whose sub-types are free)."""
+    vocabulary (whose sub-types are free: ``None``)."""
     events = pkg.tables["events"]
-    allowed: dict[str, set[str]] = {c["value"]: set() for c in events.field("event_type")["categories"]}
+    allowed: dict[str, set[str] | None] = {c["value"]: set() for c in events.field("event_type")["categories"]}
     for c in events.field("sub_event_type")["categories"]:
         allowed.setdefault(c["label"], set()).add(c["value"])
-
-    class _Any(set):
-        def __contains__(self, item) -> bool:
-            return True
-    for c in vocabularies.get("news_event_type", []):
-        allowed[c["value"]] = _Any()
+    allowed.update({c["value"]: None for c in vocabularies.get("news_event_type", [])})
     return allowed
 
 
