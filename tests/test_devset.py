@@ -84,3 +84,16 @@ def test_the_scorer_reports_both_halves():
     rows = [line.split() for line in result.stdout.splitlines()[1:]]
     assert {(r[0], r[2]) for r in rows} == {(s, k) for s in ("dev", "heldout") for k in ("figures", "speakers", "dates")}
     assert all(0 <= float(r[3]) <= 1 and 0 <= float(r[4]) <= 1 for r in rows)
+
+
+def test_the_event_scorer_reports_both_halves():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "score_events.py"), "--json"], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    import json
+    scores = json.loads(result.stdout)
+    assert set(scores) == {"dev", "heldout"}
+    for split in scores.values():
+        assert split["stories"] >= 2 and split["links"]["gold"] >= 6
+        assert all(0 <= split[k] <= 1 for k in ("type_accuracy", "date_accuracy", "place_accuracy"))
+        assert 0 <= split["links"]["precision"] <= 1 and 0 <= split["links"]["recall"] <= 1

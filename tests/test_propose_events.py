@@ -17,19 +17,45 @@ def _proposals(root: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def test_the_seeds_air_attack_is_one_proposal_with_claims_of_both_seeds(tmp_path: Path):
+def _holding(got: dict, fragment: str) -> list[dict]:
+    """The proposals that link a claim whose quote holds *fragment*."""
+    import pandas as pd
+    quotes = pd.read_csv(ROOT / "data" / "claims.csv").set_index("claim_id")["quote"]
+    out = [p for p in got["proposals"] if any(fragment in quotes.get(link["claim_id"], "") for link in p["links"])]
+    assert out, f"no proposal links a claim with {fragment!r}"
+    return out
+
+
+def test_proposals_cover_the_curated_events_of_the_seeds(tmp_path: Path):
     got = _proposals(ROOT)
-    strikes = [p for p in got["proposals"] if p["sub_event_type"] == "Air/drone strike" and len(p["sources"]) == 2]
-    assert strikes, [(p["sub_event_type"], p["sources"]) for p in got["proposals"]]
-    links = strikes[0]["links"]
-    assert all(0 < link["confidence"] <= 1 and link["evidence"] for link in links)
-    assert any(p["sub_event_type"] == "Agreement" and len(p["sources"]) == 2 for p in got["proposals"])
-    kinds = {p["sub_event_type"] for p in got["proposals"]}
-    assert {"Agreement", "Disrupted weapons use"} <= kinds, kinds
+    one = lambda fragment, sub: [p for p in _holding(got, fragment) if p["sub_event_type"] == sub]
+    # reported by both seeds: one proposal each, linked to the claims of both
+    agreement = one("nearing a framework agreement", "Agreement")
+    assert len(agreement) == 1 and agreement == one("announced on December 3, 2023", "Agreement")
+    assert len(agreement[0]["sources"]) == 2
+    attack = one("which included 176 drones", "Air/drone strike")
+    assert len(attack) == 1 and attack == one("a total of 176 drones", "Air/drone strike")
+    assert attack == one("Overnight strikes on Odesa", "Air/drone strike") == one("drone strikes targeted", "Air/drone strike")
+    assert any(role == "attacker" and actor == "act_russia" for actor, role in attack[0]["actors"])
+    # reported by one seed, and kept apart from the events next to them
+    russian = one("intercepted 57", "Disrupted weapons use")
+    ukrainian = one("neutralized 139 drones", "Disrupted weapons use")
+    assert len(russian) == len(ukrainian) == 1 and russian != ukrainian
+    assert russian[0]["place_id"] == "plc_russia" and ["act_russia", "defender"] in russian[0]["actors"]
+    assert ["act_ukraine", "attacker"] in russian[0]["actors"]      # "57 Ukrainian drones"
+    strikes = one("refinery", "Air/drone strike")
+    assert sorted(p["place_id"] for p in strikes) == ["plc_donetsk_oblast", "plc_samara_oblast"]
+    assert all(["act_ukraine_armed_forces", "attacker"] in p["actors"] for p in strikes)
+    rafale = one("Rafale", "Agreement")
+    assert len(rafale) == 1 and rafale != agreement
+    plan = _holding(got, "28-point peace plan")
+    assert [p["sub_event_type"] for p in plan] == ["Other"] and plan != agreement
     # Ids come from the defining claims, not from order: the same on a second run in another folder.
+    ids = [p["event_id"] for p in got["proposals"]]
+    assert len(set(ids)) == len(ids)
     copy = tmp_path / "repo"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", ".venv", ".newsclaims-cache", "dist"))
-    assert [p["event_id"] for p in _proposals(copy)["proposals"]] == [p["event_id"] for p in got["proposals"]]
+    assert [p["event_id"] for p in _proposals(copy)["proposals"]] == ids
 
 
 def test_a_rule_with_a_type_no_vocabulary_has_fails_on_one_line(tmp_path: Path):

@@ -22,9 +22,9 @@ from newsclaims.pipeline.extract.dates import DateExpr, find_dates, resolve, res
 from newsclaims.pipeline.extract.figures import Figure, find_figures
 from newsclaims.pipeline.extract.model import trained
 from newsclaims.pipeline.extract.nlp import Mention, pipeline, straighten
-from newsclaims.pipeline.extract.syntax import counted_thing, share_of
+from newsclaims.pipeline.extract.syntax import agent, counted_thing, share_of
 
-EXTRACTOR_VERSION = "1.23.0"
+EXTRACTOR_VERSION = "1.24.0"
 """Bump when a change to the extractor can change its output (part of the extraction cache key)."""
 
 _FACTUALITY_ORDER = ("denied", "planned_intent", "hedged")
@@ -38,6 +38,7 @@ class Extraction:
     claims: list[dict] = field(default_factory=list)
     excluded: list[Span] = field(default_factory=list)
     new_actors: dict[str, dict] = field(default_factory=dict)
+    place_names: list[str] = field(default_factory=list)   # every place name met, dateline first
 
 
 def claim_id(sha256: str, start: int, end: int, figure: Figure | None) -> str:
@@ -103,16 +104,56 @@ _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*(?:\s[A-Z][A-Za-z.'-]*)*,\s){1,2}[
 _PLACE_RANK = {"site": 0, "city": 1, "admin1": 2, "area": 3, "country": 4}
 
 
-def _place(text: str, mentions: dict[str, list[Mention]], g: Gazetteer) -> str | None:
-    """The most specific gazetteer place named; a name used as an actor ("Moscow said", "Kyiv
-    signed") counts only after a locative preposition."""
+def _places(text: str, mentions: dict[str, list[Mention]]) -> list[Mention]:
+    """The gazetteer places a sentence names as places: a name used as an actor ("Moscow said",
+    "Kyiv signed") counts only after a locative preposition."""
     actors = mentions.get("actor", [])
-    places = [m for m in mentions.get("place", [])
-              if not any(a.start <= m.start and m.end <= a.end for a in actors)
-              or re.search(r"\b(?:in|on|near|over|to|from|at|across|around)\s+(?:the\s+)?$", text[:m.start])]
+    return [m for m in mentions.get("place", [])
+            if not any(a.start <= m.start and m.end <= a.end for a in actors)
+            or re.search(r"\b(?:in|on|near|over|to|from|at|across|around)\s+(?:the\s+)?$", text[:m.start])]
+
+
+def _place(text: str, mentions: dict[str, list[Mention]], g: Gazetteer) -> str | None:
+    """The most specific gazetteer place named."""
+    places = _places(text, mentions)
     if not places:
         return None
     return min(places, key=lambda m: (_PLACE_RANK[g.places[m.label]["type"]], m.start)).label
+
+
+def _sides(text: str, span: tuple[int, int] | None, mentions: dict[str, list[Mention]], g: Gazetteer,
+           speaker_id: str | None) -> list[list]:
+    """``[actor id, country]`` of each doer at *span* of a sentence, in text order: actors the
+    gazetteer knows, countries named ("Ukraine and Russia"), demonyms ("Ukrainian forces"), or, for
+    "its forces", the speaker's country. The actor is the country's state actor when only the
+    country is known (None when the gazetteer has none)."""
+    if span is None:
+        return []
+    a, b = span
+
+    def state(country):
+        return next((k for k, v in g.actors.items() if v.get("type") == "state" and v.get("country") == country), None)
+
+    found: list[tuple[int, int, list]] = []
+    for m in mentions.get("actor", []) + mentions.get("place", []):
+        if a <= m.start and m.end <= b:
+            entry = g.actors.get(m.label) if m.kind == "actor" else g.places.get(m.label)
+            if entry and (m.kind == "actor" or entry.get("type") == "country"):
+                found.append((m.start, m.end, [m.label if m.kind == "actor" else state(entry.get("country")),
+                                               entry.get("country")]))
+    demonyms = g.lexicon.get("demonyms") or {}
+    for w in re.finditer(r"[A-Za-z]+", text[a:b]):
+        at = a + w.start()
+        if w.group(0) in demonyms and not any(x <= at < y for x, y, _ in found):
+            found.append((at, at + len(w.group(0)), [state(demonyms[w.group(0)]), demonyms[w.group(0)]]))
+    if not found and re.match(r"(?:its|their)\b", text[a:b], re.IGNORECASE) and speaker_id in g.actors:
+        country = g.actors[speaker_id].get("country")
+        found.append((a, a, [state(country), country]))
+    out: list[list] = []
+    for _, _, side in sorted(found, key=lambda x: x[0]):
+        if side not in out:
+            out.append(side)
+    return out
 
 
 def _parse_input(norm: str, segments: list[tuple[int, int]]) -> tuple[str, list[int]]:
@@ -157,6 +198,11 @@ def _rows(seed: Seed, g: Gazetteer, seg_start: int, s: int, e: int, text: str, m
         if att.speaker_text is not None else None,
         "cue": att.cue, "attribution_type": att.type, "place_id": _place(text, mentions, g),
         "extraction_method": "rule", "review_status": "unreviewed",
+        # for event proposals (not columns of the claims table): every place named, and names of
+        # places the gazetteer does not know
+        "places_named": sorted({m.label for m in _places(text, mentions)}),
+        "place_names": sorted({ent.text for ent in parse().ents if ent.label_ in ("GPE", "LOC", "FAC")
+                               and not any(m.start <= ent.start_char < m.end for m in mentions.get("place", []))}),
     }
     claim_dates = [d for d in dates if not (dateline and d.start < dateline.end())]
     speakers = [{"actor_id": v.actor_id, "role": v.role,
@@ -174,6 +220,8 @@ def _rows(seed: Seed, g: Gazetteer, seg_start: int, s: int, e: int, text: str, m
         row["claim_id"] = claim_id(seed.sha256, start, end, None if fig is None else
                                    Figure(start + fig.start, start + fig.end, fig.text, *[None] * 7))
         row["claim_kind"] = "figure" if fig else "statement"
+        doer = agent(parse(), fig.start if fig else None, {w.lower() for w in g.lexicon.get("event_words", [])})
+        row["agents"] = _sides(text, doer, mentions, g, att.actor_id)
         row["factuality"] = _factuality(text, factuality_marks, fig)
         if fig:
             row.update(figure_text=seed.text[start + fig.start:start + fig.end],
@@ -293,4 +341,18 @@ def _extract(seed: Seed, g: Gazetteer, cleaned, parsed: list) -> Extraction:
         if pending is not None and pending[1]:
             out.claims += _rows(**pending[0], att=UNATTRIBUTED, spoken=[], shares=shares)
     out.new_actors = {k: v for k, v in ctx.extracted.items() if k not in g.actors}
+    out.place_names = _article_places(norm, cleaned.segments, parsed)
     return out
+
+
+def _article_places(norm: str, segments: list[tuple[int, int]], parsed: list) -> list[str]:
+    """Names of places the article mentions, in order: its dateline's town, then what the trained
+    pipeline tags as a place (the parse reads the text without the dateline)."""
+    names = []
+    if segments:
+        m = _DATELINE.match(norm[segments[0][0]:segments[0][1]].lstrip())
+        if m:
+            names.append(m.group(0).split(",")[0].strip().title())
+    if parsed:
+        names += [ent.text for ent in parsed[0][0].ents if ent.label_ in ("GPE", "LOC", "FAC")]
+    return names

@@ -56,7 +56,7 @@ def _encode(x: Extraction) -> bytes:
             return {"$date": v.isoformat()}
         raise TypeError(type(v).__name__)
     data = {"source_id": x.source_id, "claims": x.claims, "excluded": [asdict(s) for s in x.excluded],
-            "new_actors": x.new_actors}
+            "new_actors": x.new_actors, "place_names": x.place_names}
     return json.dumps(data, default=default, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
@@ -64,7 +64,8 @@ def _decode(raw: bytes) -> Extraction:
     def hook(d):
         return date.fromisoformat(d["$date"]) if set(d) == {"$date"} else d
     data = json.loads(raw.decode("utf-8"), object_hook=hook)
-    return Extraction(data["source_id"], data["claims"], [Span(**s) for s in data["excluded"]], data["new_actors"])
+    return Extraction(data["source_id"], data["claims"], [Span(**s) for s in data["excluded"]], data["new_actors"],
+                      data.get("place_names", []))
 
 
 def _to_cache(raw: bytes) -> bytes:

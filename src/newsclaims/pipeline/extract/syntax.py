@@ -325,3 +325,69 @@ def reported_by(doc) -> tuple[int, int, str] | None:
                     if objects:
                         return _np_span(objects[0])
     return None
+
+
+_CLAUSES = {"advcl", "ccomp", "xcomp", "conj"}
+
+
+def _event_verb(doc, start: int | None):
+    """The verb a sentence reports as happening: the one governing the figure at *start*, or the
+    main verb; through a reporting verb ("the air force said 176 drones were launched") to the
+    clause it reports."""
+    verb = None
+    if start is not None:
+        node = next((t for t in doc if t.idx <= start < t.idx + len(t.text)), None)
+        for _ in range(6):
+            if node is None or node.pos_ in ("VERB", "AUX") and node.dep_ != "amod":
+                break
+            node = node.head if node.head is not node else None
+        verb = node if node is not None and node.pos_ in ("VERB", "AUX") else None
+    if verb is None:
+        verb = next((t for t in doc if t.dep_ == "ROOT"), None)
+    for _ in range(2):
+        if verb is None or verb.lemma_.lower() not in SPEECH_LEMMAS:
+            break
+        reported = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")]
+        if not reported:
+            return None
+        verb = reported[0]
+    return verb
+
+
+def agent(doc, start: int | None = None, events: set[str] | None = None) -> tuple[int, int] | None:
+    """Character span of who did what the sentence *doc* reports (the subject of its event verb,
+    or the "by" agent of a passive one); *start* is a figure's offset, whose verb is taken. With
+    *events* (lower-case words), a sentence without a figure has an agent only when its verb, or
+    one it governs, is one of them ("Ukraine faced strikes": Ukraine did not strike).
+
+    >>> from newsclaims.pipeline.extract.model import trained
+    >>> doc = trained()("The air force said 176 drones were launched by Russia overnight.")
+    >>> a = agent(doc, doc.text.index("176")); doc.text[a[0]:a[1]]
+    'Russia'
+    """
+    verb = _event_verb(doc, start)
+    if start is None and events is not None and verb is not None:
+        # "Ukraine faced challenges as Russian drone strikes targeted ...": the clause with the event
+        verb = next((t for t in [verb, *verb.children] if t.pos_ == "VERB" and (t is verb or t.dep_ in _CLAUSES)
+                     and (t.lower_ in events or t.lemma_.lower() in events)), None)
+    while verb is not None:
+        by = [o for a in verb.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
+        subjects = by or [c for c in verb.children if c.dep_ == "nsubj"]
+        if subjects:
+            subject = subjects[0]
+            if subject.lower_ in _PRONOUNS - {"it", "they"} or subject.pos_ == "NUM":
+                return None
+            left = min(subject.subtree, key=lambda t: t.i) if subject.pos_ != "PRON" else subject
+            while left.i < subject.i and left.dep_ in ("det", "punct", "cc", "predet"):
+                left = doc[left.i + 1]
+            end = subject
+            for c in subject.children:          # "Ukraine and Russia": both
+                if c.dep_ == "conj":
+                    end = max(c.subtree, key=lambda t: t.i)
+            return left.idx, end.idx + len(end.text)
+        # "Ukrainian forces have retaliated, targeting a refinery": the subject of the clause it adds to
+        if verb.dep_ in ("advcl", "xcomp", "conj") and verb.head is not verb:
+            verb = verb.head
+        else:
+            return None
+    return None
