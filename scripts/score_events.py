@@ -42,6 +42,9 @@ GOLD_TYPES = {
     "economic release": ("Economic releases", None),
     "ceasefire agreement": ("Strategic developments", "Agreement"),
     "election": ("Elections", "Vote"),
+    "wildfire": ("Disasters", "Fire"),
+    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "protest": ("Protests", None),
 }
 
 
@@ -58,15 +61,14 @@ def _place_names(proposal, places: dict[str, dict]) -> set[str]:
 
 def score_split(articles: list[tuple[dict, Path]]) -> dict:
     """Scores of one split's articles (their proposals made together, apart from the other split)."""
-    from newsclaims.pipeline.events import allowed_types, propose, rules_from
+    from newsclaims.pipeline.events import propose, rules_of
     from newsclaims.pipeline.extract.article import extract_articles
     from newsclaims.pipeline.gazetteer import load_gazetteer
     from newsclaims.pipeline.ingest import Seed
     from newsclaims.pipeline.repository import Repository
-    from newsclaims.datapackage.yamlfiles import read_yaml
     g = load_gazetteer(ROOT)
     repo = Repository.of(ROOT)
-    rules = rules_from(g.lexicon, allowed_types(repo.package, read_yaml(ROOT / "schemas" / "vocabularies.yaml")))
+    rules = rules_of(repo)
     seeds, gold_of = [], {}
     for gold, path in articles:
         data = path.read_bytes()

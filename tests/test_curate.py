@@ -104,7 +104,8 @@ def test_curation_survives_a_changed_span(monkeypatch):
     target["claim_id"] = "clm_" + "f" * 16
     curated = curate.apply(ROOT, seeds, claims)
     assert target["review_status"] == "confirmed"
-    assert {"claim_id": target["claim_id"], "event_id": "evt_ukraine_air_defence_2025_11_16"} in curated.rows["claim_events"]
+    assert {"claim_id": target["claim_id"], "event_id": "evt_ukraine_air_defence_2025_11_16", "method": "curated"} \
+        in curated.rows["claim_events"]
 
 
 def test_entry_matching_nothing_fails_with_file_and_line(repo):
@@ -178,3 +179,21 @@ def test_automatic_relations_need_different_sources_and_same_object():
     links = [{"claim_id": c["claim_id"], "event_id": "evt_x"} for c in claims]
     rels = {(r["claim_id"], r["target_claim_id"], r["relation"]) for r in automatic_relations(claims, links)}
     assert rels == {("clm_a", "clm_b", "contradicts"), ("clm_b", "clm_d", "corroborates")}
+
+
+def test_automatic_relations_compare_places_and_status():
+    places = {"plc_ua": {"type": "country", "country": "UA"},
+              "plc_odesa": {"type": "admin1", "country": "UA", "admin1": "Odesa Oblast"},
+              "plc_kharkiv": {"type": "city", "country": "UA", "admin1": "Kharkiv Oblast"}}
+    base = {"claim_kind": "figure", "object": "jets", "predicate": "purchased", "unit": "count", "qualifier": "exact",
+            "value": 100}
+    claims = [{**base, "claim_id": "clm_a", "source_id": "s1", "place_id": "plc_odesa", "factuality": "asserted"},
+              {**base, "claim_id": "clm_b", "source_id": "s2", "place_id": "plc_ua", "factuality": "planned_intent"},
+              {**base, "claim_id": "clm_c", "source_id": "s3", "place_id": "plc_kharkiv", "factuality": "asserted"}]
+    links = [{"claim_id": c["claim_id"], "event_id": "evt_x"} for c in claims]
+    found = {(r["claim_id"], r["target_claim_id"], r["basis"].split(":")[0]) for r in automatic_relations(claims, links, places)
+             if r["relation"] == "contradicts"}
+    # Odesa lies in Ukraine; Odesa and Kharkiv lie apart; signed against only planned
+    assert found == {("clm_a", "clm_c", "rule places_disjoint"), ("clm_a", "clm_b", "rule status_differs"),
+                     ("clm_b", "clm_c", "rule status_differs")}, found
+    assert not [r for r in automatic_relations(claims, links) if "places_disjoint" in r["basis"]]

@@ -58,6 +58,21 @@ def test_the_report_shows_counts_disagreements_and_validation():
     assert page == report(ROOT), "the report is not deterministic"
 
 
+def test_the_report_sets_proposed_against_curated_events_with_their_agreement():
+    from newsclaims.pipeline.events import proposals_of
+    proposals, _ = proposals_of(ROOT)
+    page = report(ROOT, proposals=proposals)
+    section = page[page.index("Events: curated and proposed"):page.index("Claims per source")]
+    assert "evt_pow_exchange_agreement_2025_11_15" in section and "curated" in section
+    assert "contradict" in section and "single source" in section          # agreement per event
+    against = section[section.index("What extraction alone proposes"):]
+    for p in proposals:
+        assert p.event_id in against
+    assert "evt_russian_air_attack_2025_11_16 (" in against                 # a proposal set against its curated event
+    committed = (ROOT / "docs" / "report.html").read_text(encoding="utf-8")
+    assert "What extraction alone proposes" in committed, "docs/report.html is stale: run `newsclaims build`"
+
+
 def test_a_release_ships_the_docs(released):  # noqa: F811
     d = released / "dist" / "newsclaims-1.0.0"
     for name in ("report.html", "docs/codebook.md", "CITATION.cff", "DATASET.md", "LICENSE"):

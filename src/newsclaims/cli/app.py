@@ -221,8 +221,10 @@ def review(root: Path = typer.Option(Path("."), "--root", help="Repository root.
            format: Format = typer.Option(Format.text, "--format", "-f", help="text or json.")):
     """List what curators still have to do; exit 1 when the worklist is not empty.
 
-    Unreviewed claims, automatic contradictions not yet judged, events without a date basis, and
-    curation entries that match nothing. Example: newsclaims review --format json
+    Unreviewed claims, automatic contradictions not yet judged, events without a date basis,
+    events only extraction proposes that no curator has judged (confirm or reject them in
+    curation/proposals.yaml, or let a curated event absorb them), pairs of events that are
+    possibly the same, and curation entries that match nothing. Example: newsclaims review --format json
     """
     from newsclaims.datapackage.commit import recover_repository
     from newsclaims.pipeline.review import worklist

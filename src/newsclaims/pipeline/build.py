@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from newsclaims.pipeline import curate
+from newsclaims.pipeline import curate, events
 from newsclaims.pipeline.repository import Repository
 from newsclaims.datapackage.errors import InvalidData, Interrupted
 from newsclaims.pipeline.extract.runner import extract_all
@@ -17,7 +17,7 @@ from newsclaims.datapackage.commit import STAGE_PREFIX, commit, recover_reposito
 from newsclaims.pipeline.tables import actor_rows, assemble, date_rows, place_rows, source_rows, speaker_rows, write_files
 from newsclaims.datapackage.validate import Report, validate
 
-__all__ = ["BuildResult", "Interrupted", "Options", "build", "recover_repository", "tables"]
+__all__ = ["BuildResult", "Interrupted", "Options", "build", "recover_repository", "tables", "tables_and_pairs"]
 
 
 @dataclass
@@ -67,6 +67,14 @@ def tables(root: Repository | Path, *, progress: Callable[[str], None] = lambda 
     return _tables(Repository.of(root), progress, collect, options)[:4]
 
 
+def tables_and_pairs(root: Repository | Path, *, collect: bool = False, options: Options = Options()):
+    """What :func:`tables` returns, and the pairs of events that are possibly the same (a
+    proposed event and another event that the same-event rules score between
+    :data:`~newsclaims.pipeline.events.POSSIBLE` and :data:`~newsclaims.pipeline.events.MERGE`)."""
+    pkg, seeds, frames, problems, _, pairs = _tables(Repository.of(root), lambda _: None, collect, options)
+    return pkg, seeds, frames, problems, pairs
+
+
 def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, options: Options):
     pkg, g, seeds, root = repo.package, repo.gazetteer, repo.seeds, repo.root
     progress(f"extracting {len(seeds)} seed(s)")
@@ -81,6 +89,16 @@ def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, op
     progress("applying curation")
     curated = curate.apply(root, seeds, claims, files=repo.curation, collect=collect, actors={*g.actors, *new_actors},
                            places=set(g.places))
+    progress("proposing events")
+    proposals, possible = events.propose(claims, events.rules_of(repo), g.places, {s.source_id: s.anchor for s in seeds},
+                                         g.lexicon, {**g.actors, **new_actors},
+                                         {x.source_id: x.place_names for x in extractions})
+    absorbed = events.absorb(proposals, possible, curated.rows, claims, g.places, curated.decisions)
+    for table in ("events", "event_actors", "claim_events"):
+        curated.rows[table] = curated.rows[table] + getattr(absorbed, table)
+    # relations follow events (claims that proposals put together are compared too), places by the gazetteer
+    curated.rows["claim_relations"] = curate.with_automatic(curated.rows["claim_relations"], claims,
+                                                            curated.rows["claim_events"], g.places)
     rows = {
         **curated.rows,
         "sources": source_rows(repo.catalog, seeds) + curated.rows["sources"],
@@ -92,7 +110,7 @@ def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, op
         "excluded_spans": [{"source_id": x.source_id, "char_start": s.start, "char_end": s.end, "reason": s.reason,
                             "text": s.text} for x in extractions for s in x.excluded],
     }
-    return pkg, seeds, assemble(pkg, rows), curated.problems, curated.origins
+    return pkg, seeds, assemble(pkg, rows), curated.problems, curated.origins, absorbed.possibly_same
 
 
 def _where(failure, origins: dict, root: Path) -> tuple[object, int | None, str | None]:
@@ -106,7 +124,7 @@ def _where(failure, origins: dict, root: Path) -> tuple[object, int | None, str 
 
 def _build(repo: Repository, progress, options: Options, docs: Docs | None, on_commit: Callable[[], None]) -> BuildResult:
     root = repo.root
-    pkg, seeds, frames, _, origins = _tables(repo, progress, False, options)
+    pkg, seeds, frames, _, origins, _ = _tables(repo, progress, False, options)
     stage = make_staging(root, STAGE_PREFIX)
     committed: list[bool] = []
     try:

@@ -5,7 +5,10 @@
   place, and actors with roles;
 * ``reviews/<seed>.yaml`` — per seed: confirm, correct (with a reason) or reject each claim, add
   claims the extractor missed, link claims to events;
-* ``relations.yaml`` — curated corroborations and contradictions, which override automatic ones.
+* ``relations.yaml`` — curated corroborations and contradictions, which override automatic ones;
+* ``proposals.yaml`` — decisions on events only extraction proposes: confirm or reject the
+  proposal that holds a claim (an event in ``events.yaml`` can instead absorb proposals, or refuse
+  them, with ``absorbs`` and ``refuses``).
 
 Entries find claims by a fragment of their quote (plus the figure as written), never by id or
 offset, so curation stays attached when the extractor improves. An entry that matches nothing is an
@@ -39,6 +42,8 @@ class Curated:
     origins: dict[tuple[str, str], tuple[Path, int | None]] = field(default_factory=dict)
     """(table, primary key) -> (curation file, line) of the entry that wrote or changed the row, so
     a rule the row breaks can be reported where the curator can fix it."""
+    decisions: dict[str, dict] = field(default_factory=dict)
+    """claim id -> {"status", "note"} of curation/proposals.yaml: the proposal holding the claim."""
 
 
 class _Problems:
@@ -71,7 +76,7 @@ def _schema(root: Path, name: str) -> Path:
 def load(root: Path) -> dict[str, object]:
     """Read and check every curation file (missing files count as empty)."""
     out: dict[str, object] = {}
-    for name in ("references", "events", "relations"):
+    for name in ("references", "events", "relations", "proposals"):
         path = _files(root, f"{name}.yaml")
         out[name] = read_checked(path, _schema(root, name)) if path.exists() else Located(path, [], {})
     reviews = sorted((root / CURATION / "reviews").glob("*.yaml"))
@@ -160,8 +165,9 @@ def apply(root: Path, seeds: list[Seed], claims: list[dict], *, files: dict[str,
     for located in run.files["reviews"]:
         run.review(located)
     run.events()
+    run.proposals()
     run.relations()
-    return Curated(rows=run.rows, problems=run.problems.items, origins=run.origins)
+    return Curated(rows=run.rows, problems=run.problems.items, origins=run.origins, decisions=run.decisions)
 
 
 class _Application:
@@ -181,6 +187,7 @@ class _Application:
         self.event_index: dict[str, int] = {}
         self.links: set[tuple[str, str]] = set()
         self.reviewed: dict[str, str] = {}
+        self.decisions: dict[str, dict] = {}
 
     def origin(self, table: str, key: str, loc: Located, *keys) -> None:
         self.origins.setdefault((table, key), (loc.path, loc.line(*keys)))
@@ -311,7 +318,7 @@ class _Application:
         for i, ev in enumerate(located.data or []):
             if self.event_index.get(ev["id"]) == i:
                 self.event(located, i, ev)
-        self.rows["claim_events"] = [{"claim_id": c, "event_id": e} for c, e in sorted(self.links)]
+        self.rows["claim_events"] = [{"claim_id": c, "event_id": e, "method": "curated"} for c, e in sorted(self.links)]
 
     def event(self, located: Located, i: int, ev: dict) -> None:
         d = ev["date"]
@@ -320,7 +327,14 @@ class _Application:
                "cameo_code": ev["cameo"], "status": ev["status"], "date_start": date.fromisoformat(d["start"]),
                "date_end": date.fromisoformat(d["end"]), "date_precision": d["precision"],
                "date_note": d.get("note"), "place_id": ev.get("place"), "geo_precision": ev.get("geo_precision"),
-               "notes": ev["notes"]}
+               "notes": ev["notes"], "origin": "curated", "review_status": "confirmed"}
+        for name in ("absorbs", "refuses"):      # claims whose proposals this event takes in, or never
+            row[f"_{name}"] = []
+            for j, key in enumerate(ev.get(name, [])):
+                try:
+                    row[f"_{name}"].append(self.index.key(located, key, None, i, name, j)["claim_id"])
+                except NewsclaimsError as exc:
+                    self.problems(exc)
         if "claim" in basis:
             try:
                 row["date_basis"], row["date_basis_claim_id"] = "claim", self.index.key(
@@ -342,8 +356,18 @@ class _Application:
             self.rows["event_actors"].append({"event_id": ev["id"], "actor_id": a["actor"], "role": a["role"]})
             self.origin("event_actors", f"{ev['id']}|{a['actor']}|{a['role']}", located, i, "actors", j)
 
+    def proposals(self) -> None:
+        located = self.files["proposals"]
+        for i, entry in enumerate(located.data or []):
+            try:
+                claim = self.index.key(located, entry["claim"], None, i, "claim")["claim_id"]
+            except NewsclaimsError as exc:
+                self.problems(exc)
+                continue
+            self.decisions[claim] = {"status": entry["status"], "note": entry.get("note")}
+            self.origin("events", f"proposal|{claim}", located, i)
+
     def relations(self) -> None:
-        curated_pairs = set()
         located = self.files["relations"]
         for i, rel in enumerate(located.data or []):
             try:
@@ -356,10 +380,19 @@ class _Application:
             s = self.ref_id(located, target["reference"], i, "target") if "reference" in target else None
             if rel.get("event") and rel["event"] not in self.event_index:
                 self.problems(located.error(f"unknown event {rel['event']}", i, "event"))
-            curated_pairs.add(frozenset((a, b or s)))
             self.origin("claim_relations", relation_id(a, rel["relation"], b or s), located, i)
             self.rows["claim_relations"].append({"relation_id": relation_id(a, rel["relation"], b or s), "claim_id": a,
                                                  "relation": rel["relation"], "target_claim_id": b, "target_source_id": s,
                                                  "event_id": rel.get("event"), "method": "curated", "basis": rel["reason"]})
-        self.rows["claim_relations"] += [r for r in automatic_relations(self.claims, self.rows["claim_events"])
-                                         if frozenset((r["claim_id"], r["target_claim_id"])) not in curated_pairs]
+        self.rows["claim_relations"] = with_automatic(self.rows["claim_relations"], self.claims, self.rows["claim_events"])
+
+
+def with_automatic(relations: list[dict], claims: list[dict], links: list[dict],
+                   places: dict[str, dict] | None = None) -> list[dict]:
+    """The curated rows of *relations*, and the automatic relations of the claims linked to one
+    event by *links* that no curated relation judges (a curated relation between two claims
+    overrides every automatic one between them); *places* (the gazetteer's) compares places."""
+    curated = [r for r in relations if r["method"] == "curated"]
+    judged = {frozenset((r["claim_id"], r["target_claim_id"] or r["target_source_id"])) for r in curated}
+    return curated + [r for r in automatic_relations(claims, links, places)
+                      if frozenset((r["claim_id"], r["target_claim_id"])) not in judged]

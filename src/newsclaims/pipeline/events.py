@@ -14,6 +14,7 @@ Every proposal carries its evidence and a confidence; its id derives from its de
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from datetime import date, timedelta
 from itertools import combinations
 
 from newsclaims.datapackage.errors import NewsclaimsError
+from newsclaims.pipeline.gazetteer import inside
 
 MERGE = 0.6
 """Score from which two proposals of different articles are one event."""
@@ -33,6 +35,7 @@ _PLACE_FREE = {"Strategic developments", "Economic releases"}
 # Types whose sub-types are different kinds of happening (an agreement is never an interception).
 _MIXED = {"Strategic developments"}
 _WEEK = 7
+_MONTH = 31
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
@@ -73,7 +76,7 @@ def rules_from(lexicon: dict, allowed: dict[str, set[str] | None] | None = None)
         if allowed is not None and (r["type"] not in allowed or (subs is not None and r["sub_type"] not in subs)):
             raise NewsclaimsError(f"event_types rule {i + 1} names {r['type']} / {r['sub_type']}, which no vocabulary has",
                                   file="gazetteer/lexicon.yaml", field="event_types",
-                                  hint="Use an ACLED type of schemas/events.yaml or a news_event_type of schemas/vocabularies.yaml.")
+                                  hint="Use an event_type of schemas/events.yaml and a sub_event_type labelled with it.")
         pattern = _words(r.get("words"))
         out.append(Rule(r["type"], r["sub_type"], r.get("cameo"), frozenset(r.get("predicates") or []),
                         frozenset(r.get("objects") or []), pattern, r.get("agent_role"), r.get("thing_role"),
@@ -89,9 +92,10 @@ _PREDICATE, _OBJECT, _WORD, _MAIN = 2.5, 2.0, 1.0, 0.4
 def _evidence(claim: dict, rule: Rule) -> tuple[float, list[str], int]:
     """(strength, evidence, length of the longest word matched) of one rule for one claim."""
     strength, why, longest = 0.0, [], 0
-    if claim.get("predicate") and claim["predicate"] in rule.predicates:
+    if claim.get("predicate") and claim["predicate"] in rule.predicates and \
+            (not rule.objects or not claim.get("object") or claim["object"] in rule.objects):
         strength, why = strength + _PREDICATE, why + [f"predicate {claim['predicate']!r}"]
-    if claim.get("object") and claim["object"] in rule.objects:
+    if claim.get("object") and claim["object"] in rule.objects and not rule.predicates:
         strength, why = strength + _OBJECT, why + [f"object {claim['object']!r}"]
     words = [m.group(0).lower() for m in rule.words.finditer(claim.get("quote") or "")] if rule.words else []
     if words:
@@ -169,31 +173,11 @@ class Proposal:
     place_name: str | None = None
     place_names: frozenset[str] = frozenset()   # lower-case names the gazetteer does not know
     kinds: frozenset[str] = frozenset()         # the rule's kinds its claims name (cholera, polio)
+    capitalised: frozenset[str] = frozenset()   # lower-cased capitalised words of its quotes
 
 
 def _country(place_id: str | None, places: dict[str, dict]) -> str | None:
     return places.get(place_id, {}).get("country") if place_id else None
-
-
-def inside(a: str | None, b: str | None, places: dict[str, dict]) -> bool:
-    """Whether place *a* is *b* or lies inside it (by country and first-level region).
-
-    >>> P = {"plc_ua": {"type": "country", "country": "UA"}, "plc_od": {"type": "admin1", "country": "UA", "admin1": "Odesa"},
-    ...      "plc_city": {"type": "city", "country": "UA", "admin1": "Odesa"}}
-    >>> inside("plc_city", "plc_ua", P), inside("plc_city", "plc_od", P), inside("plc_ua", "plc_od", P)
-    (True, True, False)
-    """
-    if a is None or b is None or a not in places or b not in places:
-        return False
-    pa, pb = places[a], places[b]
-    if a == b:
-        return True
-    if pb.get("type") == "country":
-        return pa.get("country") == pb.get("country")
-    if pb.get("type") == "admin1":
-        return pa.get("type") not in ("country", "admin1") and pa.get("admin1") == pb.get("admin1") \
-            and pa.get("country") == pb.get("country")
-    return False
 
 
 def _status(claims: list[dict]) -> str:
@@ -283,6 +267,55 @@ def _name_keys(names) -> set[str]:
     return {w for n in names for w in re.findall(r"[a-z]+", n.lower()) if w not in _PLACE_WORDS}
 
 
+@functools.lru_cache(maxsize=1)
+def _iso_names() -> dict[str, str]:
+    """Lower-case names of countries and of their subdivisions (ISO 3166-1 and 3166-2, from
+    pycountry) and the country each is in."""
+    import pycountry
+    out: dict[str, str] = {}
+    for sub in pycountry.subdivisions:
+        out.setdefault(sub.name.lower(), sub.country_code)
+    for c in pycountry.countries:
+        for name in {c.name, getattr(c, "common_name", c.name), getattr(c, "official_name", c.name)}:
+            out[name.lower()] = c.alpha_2
+    return out
+
+
+def countries_of(names) -> set[str]:
+    """The countries (ISO alpha-2) that place names name or lie in, as far as ISO 3166 knows them
+    (towns it does not list say nothing).
+
+    >>> sorted(countries_of({"zambia", "kasama"})), sorted(countries_of({"sylhet"}))
+    (['ZM'], ['BD'])
+    """
+    iso = _iso_names()
+    return {iso[n.lower()] for n in names if n.lower() in iso}
+
+
+def _shared_name(ps: list[Proposal]) -> str | None:
+    """The place name most of the reports give (a region every report names rather than the
+    country one of them adds); ties go to the first report's own choice.
+
+    >>> a = Proposal("", "", "", None, "", None, None, None, "", None, None, None, [], [], [], 1, [], "Zambia",
+    ...              frozenset({"zambia", "kasama"}))
+    >>> b = Proposal("", "", "", None, "", None, None, None, "", None, None, None, [], [], [], 1, [], "Kasama district",
+    ...              frozenset({"kasama district"}))
+    >>> _shared_name([a, b])
+    'Kasama'
+    """
+    counts: dict[str, int] = {}
+    for p in ps:
+        for key in _name_keys(p.place_names):
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return next((p.place_name for p in ps if p.place_name), None)
+    first = [k for p in ps[:1] for k in _name_keys({p.place_name or ""})]
+    best = max(counts, key=lambda k: (counts[k], k in first, k))
+    names = [n for p in ps for n in sorted(p.place_names) if best in _name_keys({n})]
+    # the name most reports use for it, the shortest on ties ("Kasama" over "Kasama district")
+    return min(dict.fromkeys(names), key=lambda n: (-names.count(n), len(n), n)).title()
+
+
 def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], places: dict[str, dict],
                        published: date | None, lexicon: dict | None = None,
                        actors: dict[str, dict] | None = None, article_names: list[str] | None = None) -> list[Proposal]:
@@ -366,7 +399,8 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
                             [source_id], 1.0, place_name=None if place or not names else max(dict.fromkeys(names), key=names.count),
                             place_names=frozenset(n.lower() for n in names),
                             kinds=frozenset(m.group(0).lower() for c in cs for m in group.rule.kinds.finditer(c.get("quote") or ""))
-                            if group.rule.kinds else frozenset()))
+                            if group.rule.kinds else frozenset(),
+                            capitalised=frozenset(w.lower() for c in cs for w in re.findall(r"\b[A-Z][a-z]+", c.get("quote") or ""))))
     return out
 
 
@@ -386,11 +420,16 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
             score, why = score + 0.2, why + [f"place {a.place_id} ~ {b.place_id}"]
         elif a.event_type not in _PLACE_FREE:
             return 0.0, why + ["places apart"]
-    elif a.place_names and b.place_names:
-        common = sorted(_name_keys(a.place_names) & _name_keys(b.place_names))
+    elif a.place_names or b.place_names:
+        ka, kb = _name_keys(a.place_names), _name_keys(b.place_names)
+        ca, cb = countries_of(a.place_names), countries_of(b.place_names)
+        # a place one report names, written in the other ("Kasama's market", which the tagger missed)
+        common = sorted((ka & kb) | (ka & b.capitalised) | (kb & a.capitalised))
+        if ca and cb and not ca & cb and a.event_type not in _PLACE_FREE:
+            return 0.0, why + [f"countries apart: {', '.join(sorted(ca))} / {', '.join(sorted(cb))}"]
         if common:
             score, why = score + 0.2, why + [f"places named {', '.join(common)}"]
-        else:
+        elif ka and kb and not (ca or cb):
             # weaker than gazetteer places: the tagger misses names ("the district of Kestane")
             score, why = score - 0.1, why + ["places named apart"]
     if a.date_start and b.date_start:
@@ -398,6 +437,12 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
         precise = all(p.date_basis == "claim" and (p.date_end - p.date_start).days <= _WEEK for p in (a, b))
         if gap <= 0 and precise:
             score, why = score + 0.2, why + ["dates overlap"]
+        elif gap <= 3 and precise:
+            # "on Sunday" and, two days later, "on Tuesday": follow-up reports of one happening
+            score, why = score + 0.1, why + [f"dates {gap} days apart"]
+        elif gap <= 0 and any(p.date_basis == "publication" for p in (a, b)) and \
+                any(p.date_basis == "claim" and (p.date_end - p.date_start).days <= _WEEK for p in (a, b)):
+            score, why = score + 0.1, why + ["dated within the week before publication"]
         elif gap > _WEEK:
             # news of one event spans days ("the toll rose to 47 on Friday"), not weeks
             score, why = score - 0.2, why + [f"dates {gap} days apart"]
@@ -441,9 +486,17 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
                                                                                      lexicon, actors, (names or {}).get(s))]
     index = {c["claim_id"]: c for c in claims}
     scored = {}
-    for i, j in combinations(range(len(parts)), 2):
-        if parts[i].sources != parts[j].sources:
-            scored[(i, j)] = _same_event_score(parts[i], parts[j], index, places)
+    # only proposals of one type, dated at most a month apart, can be one event: the pairs worth scoring
+    by_type: dict[str, list[int]] = {}
+    for i, p in enumerate(parts):
+        by_type.setdefault(p.event_type, []).append(i)
+    for members in by_type.values():
+        for i, j in combinations(members, 2):
+            a, b = parts[i], parts[j]
+            if a.sources == b.sources or (a.date_start and b.date_start and max(
+                    (b.date_start - a.date_end).days, (a.date_start - b.date_end).days) > _MONTH):
+                continue
+            scored[(i, j)] = _same_event_score(a, b, index, places)
     # Strongest pairs first; two groups join only when no article would report the event twice
     # and no pair across them is ruled out or counted against (one good pair does not chain
     # unlike reports).
@@ -455,7 +508,7 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
             continue
         if {parts[x].sources[0] for x in groups[a]} & {parts[y].sources[0] for y in groups[b]}:
             continue
-        if any(scored[(min(x, y), max(x, y))][0] < _LINKABLE for x in groups[a] for y in groups[b]):
+        if any(scored.get((min(x, y), max(x, y)), (0.0,))[0] < _LINKABLE for x in groups[a] for y in groups[b]):
             continue
         for y in groups.pop(b):
             member[y] = a
@@ -485,8 +538,9 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
                                best.date_basis_claim_id, place_p.place_id, place_p.geo_precision,
                                sorted({a for p in ps for a in p.actors}), sorted(links, key=lambda l: l.claim_id),
                                sorted({s for p in ps for s in p.sources}), confidence, why,
-                               None if place_p.place_id else next((p.place_name for p in ps if p.place_name), None),
-                               frozenset().union(*(p.place_names for p in ps)), frozenset().union(*(p.kinds for p in ps))))
+                               None if place_p.place_id else _shared_name(ps),
+                               frozenset().union(*(p.place_names for p in ps)), frozenset().union(*(p.kinds for p in ps)),
+                               frozenset().union(*(p.capitalised for p in ps))))
         for i in members:
             where[i] = event_id
     possible = sorted({(min(where[i], where[j]), max(where[i], where[j]), s, "; ".join(w))
@@ -494,15 +548,19 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     return sorted(merged, key=lambda p: p.event_id), possible
 
 
-def allowed_types(pkg, vocabularies: dict) -> dict[str, set[str] | None]:
-    """Event types and their sub-types: ACLED's from the events table, and the news_event_type
-    vocabulary (whose sub-types are free: ``None``)."""
+def allowed_types(pkg) -> dict[str, set[str]]:
+    """Event types and the sub-types of each, as the events table allows them (a sub-type's
+    label names its type)."""
     events = pkg.tables["events"]
-    allowed: dict[str, set[str] | None] = {c["value"]: set() for c in events.field("event_type")["categories"]}
+    allowed: dict[str, set[str]] = {c["value"]: set() for c in events.field("event_type")["categories"]}
     for c in events.field("sub_event_type")["categories"]:
         allowed.setdefault(c["label"], set()).add(c["value"])
-    allowed.update({c["value"]: None for c in vocabularies.get("news_event_type", [])})
     return allowed
+
+
+def rules_of(repo) -> list[Rule]:
+    """The lexicon's event-type rules of a repository, checked against its events table."""
+    return rules_from(repo.gazetteer.lexicon, allowed_types(repo.package))
 
 
 def proposals_of(root, *, jobs: int | None = None):
@@ -510,13 +568,130 @@ def proposals_of(root, *, jobs: int | None = None):
 
     Returns what :func:`propose` returns.
     """
-    from newsclaims.datapackage.yamlfiles import read_yaml
     from newsclaims.pipeline.extract.runner import extract_all
     from newsclaims.pipeline.repository import Repository
     repo = Repository.of(root).require()
     g = repo.gazetteer
-    rules = rules_from(g.lexicon, allowed_types(repo.package, read_yaml(repo.root / "schemas" / "vocabularies.yaml")))
     extractions, _ = extract_all(repo.seeds, g, root=repo.root, jobs=jobs)
     claims = [c for x in extractions for c in x.claims]
-    return propose(claims, rules, g.places, {s.source_id: s.anchor for s in repo.seeds}, g.lexicon, g.actors,
+    return propose(claims, rules_of(repo), g.places, {s.source_id: s.anchor for s in repo.seeds}, g.lexicon, g.actors,
                    {x.source_id: x.place_names for x in extractions})
+
+
+@dataclass
+class Absorbed:
+    """What proposals add to the curated tables, and what is left for curators."""
+
+    events: list[dict] = field(default_factory=list)
+    event_actors: list[dict] = field(default_factory=list)
+    claim_events: list[dict] = field(default_factory=list)
+    possibly_same: list[dict] = field(default_factory=list)
+
+
+def _curated_proposal(row: dict, links: list[str], actors: list[tuple[str, str]], places: dict[str, dict]) -> Proposal:
+    """A curated event as a proposal, to score proposals against it."""
+    return Proposal(row["event_id"], row["event_type"], row["sub_event_type"], row.get("cameo_code"), row["status"],
+                    row["date_start"], row["date_end"], row["date_precision"], "claim", None, row.get("place_id"),
+                    row.get("geo_precision"), actors, [Link(c, 1.0, "curated") for c in links], [], 1.0)
+
+
+def _title(p: Proposal, places: dict[str, dict]) -> str:
+    where = places[p.place_id]["name"] if p.place_id in places else p.place_name or "a place the reports do not resolve"
+    when = str(p.date_start) if p.date_start == p.date_end else f"{p.date_start} to {p.date_end}"
+    return f"{p.sub_event_type} ({p.event_type}) in {where}, {when}: proposed from {len(p.sources)} report(s)"
+
+
+def absorb(proposals: list[Proposal], possible: list[tuple], curated: dict[str, list[dict]], claims: list[dict],
+           places: dict[str, dict], decisions: dict[str, dict] | None = None) -> Absorbed:
+    """Fold event proposals into the curated tables (*curated*: rows of ``events``,
+    ``event_actors`` and ``claim_events`` as curation made them).
+
+    A proposal goes to the curated event a curator pinned it to (``absorbs`` in
+    curation/events.yaml, by a claim of the proposal), else to the curated event most of its
+    claims are linked to, else to the one it scores at least :data:`MERGE` with, never to one
+    that ``refuses`` a claim of it; it then adds links for its claims no curator has reviewed
+    (curated fields and links always win). A proposal left over becomes an event of its own,
+    ``origin`` extracted, unless every claim of it has been reviewed (the curator has linked them
+    as they saw fit). *decisions* maps a claim id to ``{"status": ..., "note": ...}`` from
+    curation/proposals.yaml: the proposal holding that claim is confirmed or rejected.
+    """
+    decisions = decisions or {}
+    by_id = {c["claim_id"]: c for c in claims}
+    reviewed = {c["claim_id"] for c in claims if c.get("review_status") not in (None, "unreviewed")}
+    linked: dict[str, list[str]] = {}
+    for link in curated["claim_events"]:
+        linked.setdefault(link["event_id"], []).append(link["claim_id"])
+    cast = {}
+    for a in curated["event_actors"]:
+        cast.setdefault(a["event_id"], []).append((a["actor_id"], a["role"]))
+    targets = {row["event_id"]: _curated_proposal(row, linked.get(row["event_id"], []), cast.get(row["event_id"], []), places)
+               for row in curated["events"]}
+    event_of = {}
+    for e, cs in linked.items():
+        for c in cs:
+            event_of.setdefault(c, []).append(e)
+    pins: dict[str, set[str]] = {}
+    refusals: dict[str, set[str]] = {}
+    for row in curated["events"]:
+        for c in row.get("_absorbs", []):
+            pins.setdefault(c, set()).add(row["event_id"])
+        for c in row.get("_refuses", []):
+            refusals.setdefault(c, set()).add(row["event_id"])
+    out = Absorbed()
+    have = {(link["claim_id"], link["event_id"]) for link in curated["claim_events"]}
+    home: dict[str, str] = {}
+    for p in proposals:
+        ids = [l.claim_id for l in p.links]
+        refused = {e for c in ids for e in refusals.get(c, ())}
+        pinned = sorted({e for c in ids for e in pins.get(c, ())} - refused)
+        shared: dict[str, int] = {}
+        for c in ids:
+            for e in event_of.get(c, []):
+                if e not in refused and targets[e].event_type == p.event_type:
+                    shared[e] = shared.get(e, 0) + 1
+        target = pinned[0] if pinned else min(shared, key=lambda e: (-shared[e], e)) if shared else None
+        why = "pinned by a curator" if pinned else f"{shared[target]} of its claims are the curator's" if target else ""
+        if target is None:
+            scored = sorted(((_same_event_score(p, t, by_id, places), e) for e, t in targets.items() if e not in refused),
+                            key=lambda x: (-x[0][0], x[1]))
+            if scored and scored[0][0][0] >= MERGE:
+                target, why = scored[0][1], "; ".join(scored[0][0][1])
+        if target is not None:
+            home[p.event_id] = target
+            for l in p.links:
+                if l.claim_id not in reviewed and (l.claim_id, target) not in have:
+                    have.add((l.claim_id, target))
+                    out.claim_events.append({"claim_id": l.claim_id, "event_id": target, "method": "extracted",
+                                             "confidence": l.confidence, "evidence": f"{l.evidence}; absorbed: {why}"})
+            continue
+        if all(c in reviewed for c in ids) and not any(c in decisions for c in ids):
+            continue            # settled: a curator reviewed every claim of it
+        home[p.event_id] = p.event_id
+        decision = next((decisions[c] for c in ids if c in decisions), None)
+        if p.date_start is None:
+            continue            # no date at all (no publication day either): nothing to put in a row
+        out.events.append({
+            "event_id": p.event_id, "title": _title(p, places), "event_type": p.event_type,
+            "sub_event_type": p.sub_event_type, "cameo_code": p.cameo_code, "status": p.status,
+            "date_start": p.date_start, "date_end": p.date_end, "date_precision": p.date_precision,
+            "date_basis": p.date_basis, "date_basis_claim_id": p.date_basis_claim_id,
+            "date_basis_source_id": p.sources[0] if p.date_basis == "publication" else None,
+            "date_note": None if p.date_basis == "claim" else "No claim dates it: the week up to the publication of the report.",
+            "place_id": p.place_id, "geo_precision": p.geo_precision,
+            "notes": "Proposed by extraction" + (f"; reports taken for one event: {', '.join(p.merged_because)}"
+                                                 if p.merged_because else "")
+            + (f"; place named in the reports, not in the gazetteer: {p.place_name}" if p.place_name else "")
+            + (f". Curator: {decision['note']}" if decision and decision.get("note") else "."),
+            "origin": "extracted", "review_status": decision["status"] if decision else "proposed",
+            "confidence": p.confidence})
+        out.event_actors += [{"event_id": p.event_id, "actor_id": a, "role": r} for a, r in p.actors]
+        out.claim_events += [{"claim_id": l.claim_id, "event_id": p.event_id, "method": "extracted",
+                              "confidence": l.confidence, "evidence": l.evidence} for l in p.links]
+    emitted = {e["event_id"]: e for e in out.events}
+    seen = set()
+    for a, b, score, why in possible:
+        x, y = home.get(a), home.get(b)
+        if x and y and x != y and (x in emitted or y in emitted) and (min(x, y), max(x, y)) not in seen:
+            seen.add((min(x, y), max(x, y)))
+            out.possibly_same.append({"event_id": min(x, y), "other_event_id": max(x, y), "score": score, "why": why})
+    return out

@@ -86,3 +86,24 @@ def _load(root: Path, digest: str) -> Gazetteer:
     if not actors:
         raise NewsclaimsError("no actors", file=located["actors"].path)
     return Gazetteer(actors=actors, places=places, lexicon=located["lexicon"].data, digest=digest)
+
+
+def inside(a: str | None, b: str | None, places: dict[str, dict]) -> bool:
+    """Whether place *a* is *b* or lies inside it (by country and first-level region).
+
+    >>> P = {"plc_ua": {"type": "country", "country": "UA"}, "plc_od": {"type": "admin1", "country": "UA", "admin1": "Odesa"},
+    ...      "plc_city": {"type": "city", "country": "UA", "admin1": "Odesa"}}
+    >>> inside("plc_city", "plc_ua", P), inside("plc_city", "plc_od", P), inside("plc_ua", "plc_od", P)
+    (True, True, False)
+    """
+    if a is None or b is None or a not in places or b not in places:
+        return False
+    pa, pb = places[a], places[b]
+    if a == b:
+        return True
+    if pb.get("type") == "country":
+        return pa.get("country") == pb.get("country")
+    if pb.get("type") == "admin1":
+        return pa.get("type") not in ("country", "admin1") and pa.get("admin1") == pb.get("admin1") \
+            and pa.get("country") == pb.get("country")
+    return False

@@ -3,8 +3,11 @@
 Figure claims with the same object, predicate and unit corroborate when their figures can both be
 true under their qualifiers ("more than 450" agrees with 458, not with 400) and contradict
 otherwise; claims dated to a day, week or month whose date ranges do not overlap contradict (a
-pair can both corroborate on its figure and contradict on its date). Each relation records its
-rule as ``basis``.
+pair can both corroborate on its figure and contradict on its date); with the gazetteer's places,
+claims whose places lie apart (neither inside the other) contradict; figures about the same thing
+that one source asserts and another only plans or denies contradict on status ("signed a deal to
+buy 100 jets" against "plans to buy 100 jets"). Each relation records its rule and evidence as
+``basis``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import math
 from itertools import combinations
 
 from newsclaims.datapackage.csvio import format_number
+from newsclaims.pipeline.gazetteer import inside
 
 # How far "about", "approximately", "nearly" may be from the true figure.
 APPROXIMATE = 0.10
@@ -71,8 +75,12 @@ def _dated(c: dict) -> bool:
     return bool(c.get("date_start")) and c.get("date_precision") in ("day", "week", "month")
 
 
-def automatic_relations(claims: list[dict], links: list[dict]) -> list[dict]:
-    """Relations derived by rule from claims linked to the same event (rejected claims excluded)."""
+_NOT_DONE = {"planned_intent", "denied"}
+
+
+def automatic_relations(claims: list[dict], links: list[dict], places: dict[str, dict] | None = None) -> list[dict]:
+    """Relations derived by rule from claims linked to the same event (rejected claims excluded);
+    *places* (the gazetteer's) lets places be compared."""
     by_id = {c["claim_id"]: c for c in claims if c.get("review_status") != "rejected"}
     by_event: dict[str, list[dict]] = {}
     for link in links:
@@ -93,6 +101,14 @@ def automatic_relations(claims: list[dict], links: list[dict]) -> list[dict]:
             if _dated(a) and _dated(b) and (a["date_end"] < b["date_start"] or b["date_end"] < a["date_start"]):
                 found.append(("contradicts", f"rule dates_disjoint: {a['date_start']}..{a['date_end']} vs "
                                              f"{b['date_start']}..{b['date_end']}"))
+            pa, pb = a.get("place_id"), b.get("place_id")
+            if places and pa in places and pb in places and not (inside(pa, pb, places) or inside(pb, pa, places)):
+                found.append(("contradicts", f"rule places_disjoint: {pa} vs {pb}"))
+            if a.get("claim_kind") == "figure" == b.get("claim_kind") and \
+                    (a.get("object"), a.get("predicate")) == (b.get("object"), b.get("predicate")) and \
+                    {a.get("factuality"), b.get("factuality")} & _NOT_DONE and "asserted" in {a.get("factuality"), b.get("factuality")}:
+                found.append(("contradicts", f"rule status_differs: {a['object']} {a['predicate']}, "
+                                             f"{a.get('factuality')} vs {b.get('factuality')}"))
             for rel, basis in found:
                 rid = relation_id(a["claim_id"], rel, b["claim_id"])
                 out.setdefault(rid, {"relation_id": rid, "claim_id": a["claim_id"], "relation": rel,

@@ -14,5 +14,7 @@ def write_docs(package: Path, root: Path, target: Path) -> list[str]:
     *target*/docs; return the paths written, relative to *target*."""
     (target / "docs").mkdir(parents=True, exist_ok=True)
     (target / CODEBOOK).write_bytes(codebook(root, data=package).encode("utf-8"))
-    (target / REPORT).write_bytes(report(package, title="newsclaims — working tree").encode("utf-8"))
+    from newsclaims.pipeline.events import proposals_of
+    proposals, _ = proposals_of(root)       # extraction is cached by the build that calls this
+    (target / REPORT).write_bytes(report(package, title="newsclaims — working tree", proposals=proposals).encode("utf-8"))
     return [CODEBOOK.as_posix(), REPORT.as_posix()]

@@ -1,7 +1,9 @@
 """The release report: one self-contained HTML file (charts inlined as SVG by matplotlib) that
 shows a package before anyone reads it — table counts, an event timeline with date precision,
-claims per source and speaker, where sources corroborate or contradict each other, figures by
-event and speaker, and the validation summary.
+events curated and proposed with the agreement of their sources, claims per source and speaker,
+where sources corroborate or contradict each other, figures by event and speaker, and the
+validation summary. For a working tree it also sets what extraction alone proposes against the
+curated events.
 
 ``newsclaims build`` writes ``docs/report.html`` for the working tree; ``newsclaims release``
 puts ``report.html`` in every release. The same package gives the same bytes.
@@ -130,8 +132,56 @@ def _agreement(ds) -> tuple[pd.DataFrame, pd.DataFrame]:
     return text.reset_index().rename(columns={"a": "source ↓ / target →"}), listed
 
 
-def report(package: Path, *, title: str | None = None) -> str:
-    """The HTML report of the package (repository or release) at *package*.
+def _events(ds) -> pd.DataFrame:
+    """One row per event: who decided it, and how far its sources agree."""
+    links, claims, rel = ds.claim_events, ds.claims, ds.claim_relations
+    events = ds.events
+    # a package from before events had an origin (dataset 1.x) holds curated events only
+    events = events if "origin" in events else events.assign(origin="curated", review_status="confirmed", confidence=None)
+    links = links if "method" in links else links.assign(method="curated")
+    src_of = dict(zip(claims["claim_id"], claims["source_id"]))
+    rows = []
+    for e in events.sort_values(["origin", "date_start", "event_id"]).itertuples():
+        mine = links[links["event_id"] == e.event_id]
+        related = rel[rel["event_id"] == e.event_id]
+        kinds = related["relation"].astype(str).value_counts()
+        agree, disagree = int(kinds.get("corroborates", 0)), int(kinds.get("contradicts", 0))
+        rows.append({
+            "event": f"{e.event_id}: {_short(e.title, 70)}", "origin": e.origin, "review": e.review_status,
+            "confidence": "" if pd.isna(e.confidence) else f"{float(e.confidence):.2f}",
+            "articles": len({src_of.get(c) for c in mine["claim_id"]} - {None}),
+            "claims (curator / extraction)": f"{int((mine['method'] == 'curated').sum())} / {int((mine['method'] == 'extracted').sum())}",
+            "agreement": "single source" if not agree + disagree else
+            f"{agree} corroborate, {disagree} contradict" + (" — disputed" if disagree else ""),
+        })
+    return pd.DataFrame(rows)
+
+
+def _coverage(proposals, ds) -> pd.DataFrame:
+    """What extraction alone proposes, each against the curated events its claims are linked to."""
+    links = ds.claim_events
+    links = links[links["method"] == "curated"] if "method" in links else links
+    curated_of: dict[str, list[str]] = {}
+    for c, e in zip(links["claim_id"], links["event_id"]):
+        curated_of.setdefault(c, []).append(e)
+    rows = []
+    for p in proposals:
+        shared: dict[str, int] = {}
+        for link in p.links:
+            for e in curated_of.get(link.claim_id, []):
+                shared[e] = shared.get(e, 0) + 1
+        rows.append({"proposal": p.event_id, "type": f"{p.event_type} / {p.sub_event_type}", "sources": len(p.sources),
+                     "claims": len(p.links), "confidence": f"{p.confidence:.2f}",
+                     "curated events its claims belong to": ", ".join(f"{e} ({n})" for e, n in
+                                                                      sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])))
+                     or "none: a new event"})
+    return pd.DataFrame(rows)
+
+
+def report(package: Path, *, title: str | None = None, proposals: list | None = None) -> str:
+    """The HTML report of the package (repository or release) at *package*; *proposals* (event
+    proposals from extraction alone, see :func:`newsclaims.pipeline.events.proposals_of`) adds
+    how they compare with the curated events.
 
     >>> from pathlib import Path
     >>> page = report(Path(__file__).resolve().parents[3])
@@ -163,6 +213,15 @@ def report(package: Path, *, title: str | None = None) -> str:
         f"{len(checked.errors)} error(s), {len(checked.warnings)} warning(s).</p>",
         "<h2>Rows per table</h2>", _table(counts),
         "<h2>Events on a timeline</h2>", _timeline(plt, ds.events) if len(ds.events) else "<p>No events.</p>",
+        "<h2>Events: curated and proposed, and how far their sources agree</h2>",
+        "<p><em>origin</em>: curated (curation/events.yaml) or extracted (proposed from the claims); "
+        "<em>review</em>: confirmed, proposed (no curator has judged it) or rejected; <em>agreement</em>: "
+        "the automatic and curated relations between claims of different sources about the event.</p>",
+        _table(_events(ds)) if len(ds.events) else "<p>No events.</p>",
+        *(["<h3>What extraction alone proposes, against the curated events</h3>",
+            "<p>Proposals from the extracted claims with curation set aside (<code>newsclaims propose-events</code>); "
+            "the number in brackets counts the proposal's claims a curator linked to that event.</p>",
+            _table(_coverage(proposals, ds)) if proposals else "<p>No proposals.</p>"] if proposals is not None else []),
         "<h2>Claims per source</h2>", _bars(plt, per_source.head(25), "Claims per source (top 25)"),
         "<h2>Claims per speaker</h2>", _bars(plt, per_speaker.head(25), "Claims per speaker (top 25)"),
         "<h2>Where sources agree and disagree</h2>",
