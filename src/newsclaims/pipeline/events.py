@@ -325,7 +325,8 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     lexicon = lexicon or {}
     shifts = [w.lower() for w in lexicon.get("topic_shifts") or []]
     demonyms = lexicon.get("demonyms") or {}
-    state_actors = {a["country"]: k for k, a in sorted((actors or {}).items()) if a.get("type") == "state"}
+    actors_of = actors or {}
+    state_actors = {a["country"]: k for k, a in sorted(actors_of.items()) if a.get("type") == "state"}
     ordered = sorted(claims, key=lambda c: (c.get("char_start") or 0, c["claim_id"]))
     for c in ordered:
         c["shift"] = any(re.match(rf"{re.escape(w)}\b", (c.get("quote") or "").lower()) for w in shifts)
@@ -392,6 +393,12 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
             # "its forces intercepted 57 drones": where the defender is
             country = group.dims.get("side") if group.rule.located_by == group.rule.agent_role else None
             place = states.get(country) if country else None
+        elif place is not None and group.rule.located_by and group.rule.located_by != group.rule.agent_role:
+            # a strike on Odesa region: the state it lies in is the target (unless it is the attacker's own)
+            country = places[place].get("country")
+            doers = {(actors_of.get(a) or {}).get("country") for a, role in actors if role == group.rule.agent_role}
+            if state_actors.get(country) and country not in doers:
+                actors.add((state_actors[country], group.rule.located_by))
         links = [Link(c["claim_id"], conf, ev) for c, conf, ev in group.members]
         out.append(Proposal("", group.rule.event_type, group.rule.sub_event_type, group.rule.cameo_code, _status(cs),
                             start, end, precision, basis, basis_claim, place,
