@@ -45,6 +45,8 @@ GOLD_TYPES = {
     "wildfire": ("Disasters", "Fire"),
     "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
     "protest": ("Protests", None),
+    "accident": ("Disasters", "Accident"),
+    "storm": ("Disasters", "Storm"),
 }
 
 

@@ -281,6 +281,12 @@ def _iso_names() -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _iso_keys() -> frozenset[str]:
+    """The words that tell ISO 3166 countries and subdivisions apart ("yorkshire", "odisha")."""
+    return frozenset(_name_keys(_iso_names()))
+
+
 def countries_of(names) -> set[str]:
     """The countries (ISO alpha-2) that place names name or lie in, as far as ISO 3166 knows them
     (towns it does not list say nothing).
@@ -310,7 +316,9 @@ def _shared_name(ps: list[Proposal]) -> str | None:
     if not counts:
         return next((p.place_name for p in ps if p.place_name), None)
     first = [k for p in ps[:1] for k in _name_keys({p.place_name or ""})]
-    best = max(counts, key=lambda k: (counts[k], k in first, k))
+    shared = {k for k, n in counts.items() if n >= 2} or set(counts)
+    # a town over the country or region it is in ("Tarnwick" over "England")
+    best = max(shared, key=lambda k: (k not in _iso_keys(), counts[k], k in first, k))
     names = [n for p in ps for n in sorted(p.place_names) if best in _name_keys({n})]
     # the name most reports use for it, the shortest on ties ("Kasama" over "Kasama district")
     return min(dict.fromkeys(names), key=lambda n: (-names.count(n), len(n), n)).title()
