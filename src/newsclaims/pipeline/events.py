@@ -35,7 +35,6 @@ _PLACE_FREE = {"Strategic developments", "Economic releases"}
 # Types whose sub-types are different kinds of happening (an agreement is never an interception).
 _MIXED = {"Strategic developments"}
 _WEEK = 7
-_MONTH = 31
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
@@ -53,6 +52,7 @@ class Rule:
     thing_role: str | None = None
     located_by: str | None = None
     kinds: re.Pattern | None = None
+    word_list: tuple[str, ...] = ()
 
 
 def _words(words: list[str] | None) -> re.Pattern | None:
@@ -80,7 +80,7 @@ def rules_from(lexicon: dict, allowed: dict[str, set[str] | None] | None = None)
         pattern = _words(r.get("words"))
         out.append(Rule(r["type"], r["sub_type"], r.get("cameo"), frozenset(r.get("predicates") or []),
                         frozenset(r.get("objects") or []), pattern, r.get("agent_role"), r.get("thing_role"),
-                        r.get("located_by"), _words(r.get("kinds"))))
+                        r.get("located_by"), _words(r.get("kinds")), tuple(w.lower() for w in r.get("words") or [])))
     return out
 
 
@@ -89,25 +89,49 @@ def rules_from(lexicon: dict, allowed: dict[str, set[str] | None] | None = None)
 _PREDICATE, _OBJECT, _WORD, _MAIN = 2.5, 2.0, 1.0, 0.4
 
 
-def _evidence(claim: dict, rule: Rule) -> tuple[float, list[str], int]:
-    """(strength, evidence, length of the longest word matched) of one rule for one claim."""
-    strength, why, longest = 0.0, [], 0
-    if claim.get("predicate") and claim["predicate"] in rule.predicates and \
-            (not rule.objects or not claim.get("object") or claim["object"] in rule.objects):
-        strength, why = strength + _PREDICATE, why + [f"predicate {claim['predicate']!r}"]
-    if claim.get("object") and claim["object"] in rule.objects and not rule.predicates:
-        strength, why = strength + _OBJECT, why + [f"object {claim['object']!r}"]
-    words = [m.group(0).lower() for m in rule.words.finditer(claim.get("quote") or "")] if rule.words else []
-    if words:
-        longest = max(len(w) for w in words)
-        strength, why = strength + _WORD, why + [f"word {max(words, key=len)!r}"]
-    return strength, why, longest
+@functools.lru_cache(maxsize=8)
+def _word_index(rules: tuple[Rule, ...]) -> tuple[re.Pattern | None, dict[str, tuple[int, ...]]]:
+    """One pattern for the words of every rule (longest first: "mortar fire" is not "fire"), and
+    the rules each word belongs to."""
+    owners: dict[str, list[int]] = {}
+    for i, rule in enumerate(rules):
+        for w in rule.word_list:
+            owners.setdefault(w, []).append(i)
+    return _words(list(owners)), {w: tuple(v) for w, v in owners.items()}
 
 
-def classify(claim: dict, rules: list[Rule], main: Rule | None = None) -> tuple[Rule, str] | None:
+def _evidences(claim: dict, rules: list[Rule]) -> dict[int, tuple[float, list[str], int]]:
+    """Rule index -> (strength, evidence, length of the longest word matched) for every rule a
+    claim matches."""
+    out: dict[int, tuple[float, list[str], int]] = {}
+    for i, rule in enumerate(rules):
+        strength, why = 0.0, []
+        if claim.get("predicate") and claim["predicate"] in rule.predicates and \
+                (not rule.objects or not claim.get("object") or claim["object"] in rule.objects):
+            strength, why = strength + _PREDICATE, why + [f"predicate {claim['predicate']!r}"]
+        if claim.get("object") and claim["object"] in rule.objects and not rule.predicates:
+            strength, why = strength + _OBJECT, why + [f"object {claim['object']!r}"]
+        if strength:
+            out[i] = (strength, why, 0)
+    pattern, owners = _word_index(tuple(rules))
+    best: dict[int, str] = {}
+    for m in pattern.finditer(claim.get("quote") or "") if pattern else ():
+        w = m.group(0).lower()
+        for i in owners.get(w, ()):
+            if len(w) > len(best.get(i, "")):
+                best[i] = w
+    for i, w in best.items():
+        strength, why, _ = out.get(i, (0.0, [], 0))
+        out[i] = (strength + _WORD, why + [f"word {w!r}"], len(w))
+    return out
+
+
+def classify(claim: dict, rules: list[Rule], main: Rule | None = None,
+             evidence: dict | None = None) -> tuple[Rule, str] | None:
     """The rule a claim matches best, and the evidence: a predicate or counted thing weighs more
     than a word; the article's *main* rule gets a bonus (unless the claim opens a new topic,
-    ``shift``); then the longest word matched; then the lexicon's order.
+    ``shift``); then the longest word matched; then the lexicon's order. *evidence* is what
+    :func:`_evidences` gives for the claim, when already computed.
 
     >>> rules = rules_from({"event_types": [
     ...     {"type": "Explosions/Remote violence", "sub_type": "Air/drone strike", "words": ["struck"]},
@@ -118,10 +142,8 @@ def classify(claim: dict, rules: list[Rule], main: Rule | None = None) -> tuple[
     True
     """
     best = None
-    for order, rule in enumerate(rules):
-        strength, why, longest = _evidence(claim, rule)
-        if not strength:
-            continue
+    for order, (strength, why, longest) in sorted((evidence if evidence is not None else _evidences(claim, rules)).items()):
+        rule = rules[order]
         if rule is main and not claim.get("shift"):
             strength, why = strength + _MAIN, why + ["the article's main type"]
         key = (strength, longest, -order)
@@ -130,12 +152,12 @@ def classify(claim: dict, rules: list[Rule], main: Rule | None = None) -> tuple[
     return (best[1], best[2]) if best else None
 
 
-def main_rule(claims: list[dict], rules: list[Rule]) -> Rule | None:
+def main_rule(claims: list[dict], rules: list[Rule], evidence: dict[str, dict] | None = None) -> Rule | None:
     """The type an article is mostly about: the one most of its claims take, the lead counting
-    twice (ties: the lexicon's order)."""
+    twice (ties: the lexicon's order). *evidence*: :func:`_evidences` by claim id."""
     count: dict[int, int] = {}
     for k, c in enumerate(sorted(claims, key=lambda c: (c.get("char_start") or 0, c["claim_id"]))):
-        hit = classify(c, rules)
+        hit = classify(c, rules, evidence=(evidence or {}).get(c["claim_id"]))
         if hit is not None:
             i = rules.index(hit[0])
             count[i] = count.get(i, 0) + (2 if k == 0 else 1)
@@ -338,12 +360,13 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     ordered = sorted(claims, key=lambda c: (c.get("char_start") or 0, c["claim_id"]))
     for c in ordered:
         c["shift"] = any(re.match(rf"{re.escape(w)}\b", (c.get("quote") or "").lower()) for w in shifts)
-    main = main_rule(ordered, rules)
+    evidence = {c["claim_id"]: _evidences(c, rules) for c in ordered}
+    main = main_rule(ordered, rules, evidence)
     groups: list[_Group] = []
     placed: dict[str, list[_Group]] = {}
     untyped: list[tuple[int, dict]] = []
     for pos, c in enumerate(ordered):
-        hit = classify(c, rules, main)
+        hit = classify(c, rules, main, evidence[c["claim_id"]])
         if hit is None:
             untyped.append((pos, c))
             continue
@@ -419,8 +442,30 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     return out
 
 
-def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places: dict[str, dict]) -> tuple[float, list[str]]:
-    """How strongly two proposals of different articles look like one event, and why."""
+@dataclass(frozen=True)
+class _Features:
+    """What scoring compares of a proposal, computed once."""
+
+    name_keys: frozenset[str]
+    countries: frozenset[str]
+    actors: frozenset[str]
+    things: dict
+
+
+def _features(p: Proposal, claims: dict[str, dict]) -> _Features:
+    things: dict[tuple, set] = {}
+    for link in p.links:
+        c = claims[link.claim_id]
+        if c.get("claim_kind") == "figure" and c.get("object"):
+            things.setdefault((c["object"], c.get("predicate") or ""), set()).add(c.get("value"))
+    return _Features(frozenset(_name_keys(p.place_names)), frozenset(countries_of(p.place_names)),
+                     frozenset(x for x, _ in p.actors), things)
+
+
+def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places: dict[str, dict],
+                      fa: _Features | None = None, fb: _Features | None = None) -> tuple[float, list[str]]:
+    """How strongly two proposals of different articles look like one event, and why (*fa*, *fb*:
+    their features, when already computed)."""
     if a.event_type != b.event_type or (a.date_precision == "year") != (b.date_precision == "year"):
         return 0.0, []
     if a.event_type in _MIXED and a.sub_event_type != b.sub_event_type and "Other" not in (a.sub_event_type, b.sub_event_type):
@@ -430,14 +475,15 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
     score, why = 0.3, [f"type {a.event_type}"]
     if a.sub_event_type == b.sub_event_type:
         score, why = score + 0.1, why + [f"sub-type {a.sub_event_type}"]
+    fa, fb = fa or _features(a, claims), fb or _features(b, claims)
     if a.place_id and b.place_id:
         if inside(a.place_id, b.place_id, places) or inside(b.place_id, a.place_id, places):
             score, why = score + 0.2, why + [f"place {a.place_id} ~ {b.place_id}"]
         elif a.event_type not in _PLACE_FREE:
             return 0.0, why + ["places apart"]
     elif a.place_names or b.place_names:
-        ka, kb = _name_keys(a.place_names), _name_keys(b.place_names)
-        ca, cb = countries_of(a.place_names), countries_of(b.place_names)
+        ka, kb = fa.name_keys, fb.name_keys
+        ca, cb = fa.countries, fb.countries
         # a place one report names, written in the other ("Kasama's market", which the tagger missed)
         common = sorted((ka & kb) | (ka & b.capitalised) | (kb & a.capitalised))
         if ca and cb and not ca & cb and a.event_type not in _PLACE_FREE:
@@ -461,18 +507,10 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
         elif gap > _WEEK:
             # news of one event spans days ("the toll rose to 47 on Friday"), not weeks
             score, why = score - 0.2, why + [f"dates {gap} days apart"]
-    shared = {x for x, _ in a.actors} & {x for x, _ in b.actors}
+    shared = fa.actors & fb.actors
     if shared:
         score, why = score + 0.1, why + [f"shared actors {', '.join(sorted(shared))}"]
-    def things(p: Proposal) -> dict[tuple, set]:
-        out: dict[tuple, set] = {}
-        for link in p.links:
-            c = claims[link.claim_id]
-            if c.get("claim_kind") == "figure" and c.get("object"):
-                out.setdefault((c["object"], c.get("predicate") or ""), set()).add(c.get("value"))
-        return out
-
-    ta, tb = things(a), things(b)
+    ta, tb = fa.things, fb.things
     common = sorted(set(ta) & set(tb))
     agree = [k for k in common if ta[k] & tb[k]]
     if agree:
@@ -500,18 +538,65 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     parts = [p for s in sorted(by_source) for p in _article_proposals(s, by_source[s], rules, places, published.get(s),
                                                                                      lexicon, actors, (names or {}).get(s))]
     index = {c["claim_id"]: c for c in claims}
-    scored = {}
-    # only proposals of one type, dated at most a month apart, can be one event: the pairs worth scoring
-    by_type: dict[str, list[int]] = {}
-    for i, p in enumerate(parts):
-        by_type.setdefault(p.event_type, []).append(i)
-    for members in by_type.values():
-        for i, j in combinations(members, 2):
+    feats = [_features(p, index) for p in parts]
+    memo: dict[tuple[int, int], tuple[float, list[str]]] = {}
+
+    def pair(i: int, j: int) -> tuple[float, list[str]]:
+        if (i, j) not in memo:
             a, b = parts[i], parts[j]
-            if a.sources == b.sources or (a.date_start and b.date_start and max(
-                    (b.date_start - a.date_end).days, (a.date_start - b.date_end).days) > _MONTH):
-                continue
-            scored[(i, j)] = _same_event_score(a, b, index, places)
+            memo[(i, j)] = (0.0, []) if a.event_type != b.event_type else \
+                _same_event_score(a, b, index, places, feats[i], feats[j])
+        return memo[(i, j)]
+
+    # Only reports of one type within about two weeks of each other, whose places may nest, are
+    # scored up front (blocking keeps this far from every pair of articles); any other pair a
+    # merge needs is scored when asked (a misdated report still joins through the others).
+    by_week: dict[tuple, list[int]] = {}
+    undated: dict[str, list[int]] = {}
+    for i, p in enumerate(parts):
+        if p.date_start is None:
+            undated.setdefault(p.event_type, []).append(i)      # compared with every report of its type
+            continue
+        first, last = p.date_start.toordinal() - _WEEK, p.date_end.toordinal() + _WEEK
+        weeks = [("year", p.date_start.year)] if p.date_precision == "year" else range(first // 7, last // 7 + 1)
+        for w in weeks:
+            by_week.setdefault((p.event_type, w), []).append(i)
+    candidates: set[tuple[int, int]] = set()
+    for (etype, _), members in by_week.items():
+        if etype in _MIXED:
+            # an agreement is never an interception: sub-types pair only with themselves and "Other"
+            subs: dict[str, list[int]] = {}
+            for i in members:
+                subs.setdefault(parts[i].sub_event_type, []).append(i)
+            other = subs.get("Other", [])
+            for sub, group in subs.items():
+                candidates |= set(combinations(group, 2)) if sub == "Other" else \
+                    set(combinations(group, 2)) | {(min(i, j), max(i, j)) for i in group for j in other}
+            continue
+        if etype in _PLACE_FREE:
+            candidates |= set(combinations(members, 2))
+            continue
+        # places in two regions are apart: only pairs whose places may nest are worth scoring
+        loose, countries, regions = [], {}, {}
+        for i in members:
+            place = places.get(parts[i].place_id) if parts[i].place_id else None
+            if place is None:
+                loose.append(i)
+            elif place.get("type") == "country":
+                countries.setdefault(place.get("country"), []).append(i)
+            else:
+                regions.setdefault((place.get("country"), place.get("admin1")), []).append(i)
+        candidates |= {(min(i, j), max(i, j)) for i in loose for j in members if i != j}
+        for country, group in countries.items():
+            near = group + [j for (c, _), g in regions.items() if c == country for j in g]
+            candidates |= {(min(i, j), max(i, j)) for i in group for j in near if i != j}
+        for group in regions.values():
+            candidates |= set(combinations(group, 2))
+    for etype, members in undated.items():
+        others = [j for j, p in enumerate(parts) if p.event_type == etype]
+        candidates |= {(min(i, j), max(i, j)) for i in members for j in others if i != j}
+    candidates = {(i, j) for i, j in candidates if parts[i].sources != parts[j].sources}
+    scored = {(i, j): pair(i, j) for i, j in sorted(candidates)}
     # Strongest pairs first; two groups join only when no article would report the event twice
     # and no pair across them is ruled out or counted against (one good pair does not chain
     # unlike reports).
@@ -523,7 +608,7 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
             continue
         if {parts[x].sources[0] for x in groups[a]} & {parts[y].sources[0] for y in groups[b]}:
             continue
-        if any(scored.get((min(x, y), max(x, y)), (0.0,))[0] < _LINKABLE for x in groups[a] for y in groups[b]):
+        if any(pair(min(x, y), max(x, y))[0] < _LINKABLE for x in groups[a] for y in groups[b]):
             continue
         for y in groups.pop(b):
             member[y] = a
