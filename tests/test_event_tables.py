@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 
-from helpers import cli, copy_repo
+from helpers import ROOT, cli, copy_repo
 
 # A follow-up report written for this test (fiction in the form of wire copy): the overnight
 # attack the seeds report, and a flood they do not.
@@ -73,7 +73,7 @@ def test_a_new_report_joins_the_curated_event_and_a_new_event_is_proposed(grown)
     assert flood[0] in {p["event_id"] for p in review["unreviewed_proposals"]}
     # the seeds' curated links are untouched
     seeds = links[links["method"] == "curated"]
-    original = pd.read_csv(copy_repo.__globals__["ROOT"] / "data" / "claim_events.csv", dtype=str, keep_default_na=False)
+    original = pd.read_csv(ROOT / "data" / "claim_events.csv", dtype=str, keep_default_na=False)
     assert sorted(zip(seeds["claim_id"], seeds["event_id"])) == sorted(zip(original["claim_id"], original["event_id"]))
     # ids do not change on a rebuild
     again, _ = _build(repo)

@@ -365,7 +365,6 @@ class _Application:
                 self.problems(exc)
                 continue
             self.decisions[claim] = {"status": entry["status"], "note": entry.get("note")}
-            self.origin("events", f"proposal|{claim}", located, i)
 
     def relations(self) -> None:
         located = self.files["relations"]

@@ -1,12 +1,15 @@
 """Event proposals: what the claims of each article report as happening, and the same happening
 recognised across articles.
 
-A claim gets an event type from the lexicon's ``event_types`` rules (its canonical predicate, the
-thing its figure counts, or a word of its quote; the first rule that matches wins). Within one
-article, claims of one type in one country make a proposal. Proposals of different articles
-merge when they score at least :data:`MERGE` on compatible type, overlapping dates, the same
-place (or one inside the other), shared speakers and figures about the same thing; pairs between
-:data:`POSSIBLE` and :data:`MERGE` are kept apart and reported as possibly the same event.
+A claim gets an event type from the lexicon's ``event_types`` rules: a canonical predicate or a
+counted thing weighs more than a word of its quote, and the article's main type settles near
+ties. Within one article, claims of one type make one proposal unless they differ on where
+(country, region), who did it (the doer's side, from the parse) or whose things they count; a
+claim of no type belongs with the one before it. Proposals of different articles merge, strongest
+pair first, when they score at least :data:`MERGE` on sub-type, dates, places (or place names),
+shared actors and figures about the same thing, never when an article would report the event
+twice or a pair across them is ruled out; pairs between :data:`POSSIBLE` and :data:`MERGE` are
+reported as possibly the same event. :func:`absorb` folds proposals into the curated tables.
 
 Every proposal carries its evidence and a confidence; its id derives from its defining claims
 (those of its earliest article), never from the order of the articles.
@@ -38,7 +41,7 @@ _WEEK = 7
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)      # compared and hashed by identity: cheap as a cache key
 class Rule:
     """One ``event_types`` rule of the lexicon."""
 
@@ -61,9 +64,8 @@ def _words(words: list[str] | None) -> re.Pattern | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE) if words else None
 
 
-def rules_from(lexicon: dict, allowed: dict[str, set[str] | None] | None = None) -> list[Rule]:
-    """The lexicon's ``event_types`` rules, checked against the allowed types and sub-types
-    (``None`` as a type's sub-types allows any).
+def rules_from(lexicon: dict, allowed: dict[str, set[str]] | None = None) -> list[Rule]:
+    """The lexicon's ``event_types`` rules, checked against the allowed types and their sub-types.
 
     >>> rules = rules_from({"event_types": [{"type": "Disasters", "sub_type": "Flood", "cameo": "0233",
     ...                                      "words": ["flood", "floods"]}]})
@@ -72,8 +74,7 @@ def rules_from(lexicon: dict, allowed: dict[str, set[str] | None] | None = None)
     """
     out = []
     for i, r in enumerate(lexicon.get("event_types") or []):
-        subs = allowed.get(r["type"], set()) if allowed is not None else None
-        if allowed is not None and (r["type"] not in allowed or (subs is not None and r["sub_type"] not in subs)):
+        if allowed is not None and r["sub_type"] not in allowed.get(r["type"], set()):
             raise NewsclaimsError(f"event_types rule {i + 1} names {r['type']} / {r['sub_type']}, which no vocabulary has",
                                   file="gazetteer/lexicon.yaml", field="event_types",
                                   hint="Use an event_type of schemas/events.yaml and a sub_event_type labelled with it.")
@@ -127,10 +128,10 @@ def _evidences(claim: dict, rules: list[Rule]) -> dict[int, tuple[float, list[st
 
 
 def classify(claim: dict, rules: list[Rule], main: Rule | None = None,
-             evidence: dict | None = None) -> tuple[Rule, str] | None:
+             evidence: dict | None = None, shift: bool = False) -> tuple[Rule, str] | None:
     """The rule a claim matches best, and the evidence: a predicate or counted thing weighs more
     than a word; the article's *main* rule gets a bonus (unless the claim opens a new topic,
-    ``shift``); then the longest word matched; then the lexicon's order. *evidence* is what
+    *shift*); then the longest word matched; then the lexicon's order. *evidence* is what
     :func:`_evidences` gives for the claim, when already computed.
 
     >>> rules = rules_from({"event_types": [
@@ -144,7 +145,7 @@ def classify(claim: dict, rules: list[Rule], main: Rule | None = None,
     best = None
     for order, (strength, why, longest) in sorted((evidence if evidence is not None else _evidences(claim, rules)).items()):
         rule = rules[order]
-        if rule is main and not claim.get("shift"):
+        if rule is main and not shift:
             strength, why = strength + _MAIN, why + ["the article's main type"]
         key = (strength, longest, -order)
         if best is None or key > best[0]:
@@ -358,15 +359,15 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     actors_of = actors or {}
     state_actors = {a["country"]: k for k, a in sorted(actors_of.items()) if a.get("type") == "state"}
     ordered = sorted(claims, key=lambda c: (c.get("char_start") or 0, c["claim_id"]))
-    for c in ordered:
-        c["shift"] = any(re.match(rf"{re.escape(w)}\b", (c.get("quote") or "").lower()) for w in shifts)
+    shifted = {c["claim_id"] for c in ordered
+               if any(re.match(rf"{re.escape(w)}\b", (c.get("quote") or "").lower()) for w in shifts)}
     evidence = {c["claim_id"]: _evidences(c, rules) for c in ordered}
     main = main_rule(ordered, rules, evidence)
     groups: list[_Group] = []
     placed: dict[str, list[_Group]] = {}
     untyped: list[tuple[int, dict]] = []
     for pos, c in enumerate(ordered):
-        hit = classify(c, rules, main, evidence[c["claim_id"]])
+        hit = classify(c, rules, main, evidence[c["claim_id"]], c["claim_id"] in shifted)
         if hit is None:
             untyped.append((pos, c))
             continue
@@ -388,7 +389,7 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     for pos, c in untyped:
         before = [(p, x) for p, x in enumerate(ordered[:pos]) if x["claim_id"] in placed
                   and not any(g.year for g in placed[x["claim_id"]])]
-        if c.get("shift"):
+        if c["claim_id"] in shifted:
             continue
         if before:
             prev = before[-1][1]
