@@ -17,6 +17,20 @@ def _proposals(root: Path) -> dict:
     return json.loads(result.stdout)
 
 
+def test_the_json_is_byte_identical_whatever_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run([sys.executable, "-m", "newsclaims", "propose-events", "--root", str(ROOT), "-f", "json"],
+                                capture_output=True, text=True, timeout=300, env=env)
+        assert result.returncode == 0, result.stderr
+        outputs.add(result.stdout)
+    assert len(outputs) == 1, "propose-events --format json depends on the hash seed"
+
+
 def _holding(got: dict, fragment: str) -> list[dict]:
     """The proposals that link a claim whose quote holds *fragment*."""
     import pandas as pd

@@ -242,6 +242,12 @@ def review(root: Path = typer.Option(Path("."), "--root", help="Repository root.
     raise typer.Exit(0 if work.empty else 1)
 
 
+def _plain(value):
+    """JSON for what json cannot write: sets as sorted lists (their own order changes from run to
+    run), anything else (dates) as text."""
+    return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
+
+
 @app.command("propose-events")
 def propose_events(root: Path = typer.Option(Path("."), "--root", help="Repository root."),
                    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json.")):
@@ -258,7 +264,7 @@ def propose_events(root: Path = typer.Option(Path("."), "--root", help="Reposito
         sys.stdout.write(json.dumps({"proposals": [asdict(p) for p in proposals],
                                      "possibly_the_same": [dict(zip(("event_id", "other_event_id", "score", "why"), x))
                                                            for x in possible]},
-                                    indent=1, default=str, ensure_ascii=False) + "\n")
+                                    indent=1, default=_plain, ensure_ascii=False) + "\n")
         return
     for p in proposals:
         out.print(escape(f"{p.event_id}  {p.event_type} / {p.sub_event_type}  {p.status}  "
