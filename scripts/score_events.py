@@ -3,7 +3,7 @@ story recognised as one event, and are the proposed type, date and place right? 
 half and the held-back third, each scored on its own (the proposals of one half never see the
 other's articles).
 
-Usage: python scripts/score_events.py [--json] [--details]
+Usage: python scripts/score_events.py [--json] [--details] [--split dev|heldout]
 
 Gold: the articles with a ``story`` tell one story with two others; their ``events`` entry gives
 the event's type, day range and place. Every other article reports events of its own, so any
@@ -47,6 +47,8 @@ GOLD_TYPES = {
     "protest": ("Protests", None),
     "accident": ("Disasters", "Accident"),
     "storm": ("Disasters", "Storm"),
+    "landslide": ("Disasters", "Other disaster"),
+    "armed clash": ("Battles", "Armed clash"),
 }
 
 
@@ -81,7 +83,7 @@ def score_split(articles: list[tuple[dict, Path]]) -> dict:
     extractions = extract_articles(seeds, g)
     claims = [c for x in extractions for c in x.claims]
     proposals, _ = propose(claims, rules, g.places, {s.source_id: s.anchor for s in seeds}, g.lexicon, g.actors,
-                           {x.source_id: x.place_names for x in extractions})
+                           {x.source_id: x.place_names for x in extractions}, {s.source_id: s.text for s in seeds})
     source_of = {c["claim_id"]: c["source_id"] for c in claims}
     story = {s: gold_of[s].get("story") for s in gold_of}
     linked = {tuple(sorted((gold_of[a]["id"], gold_of[b]["id"]))) for p in proposals
@@ -125,19 +127,21 @@ def score_split(articles: list[tuple[dict, Path]]) -> dict:
     return out
 
 
-def run() -> dict:
+def run(splits: tuple[str, ...] = ("dev", "heldout")) -> dict:
     from score_extraction import articles
     every = articles()
     return {split: score_split([(gold, path) for gold, path in every if gold["split"] == split])
-            for split in ("dev", "heldout")}
+            for split in splits}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--details", action="store_true", help="also list every wrong or missed link and judgement")
+    parser.add_argument("--split", choices=("dev", "heldout"), action="append",
+                        help="score only this half (repeatable; default both): tune with --split dev")
     args = parser.parse_args(argv)
-    result = run()
+    result = run(tuple(args.split or ("dev", "heldout")))
     if args.json:
         print(json.dumps({s: {k: v for k, v in r.items() if k != "misses" or args.details} for s, r in result.items()}, indent=1))
         return 0

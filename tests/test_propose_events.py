@@ -114,3 +114,24 @@ def test_reports_of_one_flood_merge_and_a_flood_elsewhere_stays_apart():
     later = _claim("clm_e", "src_9", "The floods in Kyiv receded.", "plc_kyiv", "2026-03-02")
     again, _ = propose([*claims, later], rules_from(RULES), PLACES, {"src_9": None})
     assert merged.event_id in {p.event_id for p in again}
+
+
+def test_a_death_toll_naming_no_type_takes_the_type_the_article_is_about():
+    """"At least 30 people had been killed" says nothing of what killed them; the headline
+    ("battle") does, and the toll joins another source's report of the clash."""
+    from newsclaims.pipeline.events import propose, rules_from
+    rules = rules_from({"event_types": [
+        {"type": "Strategic developments", "sub_type": "Arrests", "words": ["arrested"]},
+        {"type": "Battles", "sub_type": "Armed clash", "words": ["battle", "clashes"], "casualties": True}]})
+    wire = _claim("clm_w", "src_1", "Clashes in Kyiv killed 23 people on Tuesday.", "plc_kyiv", "2026-07-21",
+                  predicate="killed")
+    toll = _claim("clm_t", "src_2", "A local leader said at least 30 people had been killed.", "plc_kyiv", "2026-07-21",
+                  predicate="killed")
+    texts = {"src_2": "Army and rebels battle for Kyiv\n\nA local leader said at least 30 people had been killed."}
+    lexicon = {"casualty_predicates": ["killed", "injured"]}
+    proposals, _ = propose([wire, toll], rules, PLACES, {}, lexicon, texts=texts)
+    assert [sorted(link.claim_id for link in p.links) for p in proposals] == [["clm_t", "clm_w"]]
+    assert any(link.evidence.startswith("Armed clash by casualties 'killed'") for link in proposals[0].links)
+    # without the text, nothing says what the toll was of: it is left out rather than guessed
+    alone, _ = propose([wire, toll], rules, PLACES, {}, lexicon)
+    assert [sorted(link.claim_id for link in p.links) for p in alone] == [["clm_w"]]

@@ -92,7 +92,8 @@ def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, op
     progress("proposing events")
     proposals, possible = events.propose(claims, events.rules_of(repo), g.places, {s.source_id: s.anchor for s in seeds},
                                          g.lexicon, {**g.actors, **new_actors},
-                                         {x.source_id: x.place_names for x in extractions})
+                                         {x.source_id: x.place_names for x in extractions},
+                                         {s.source_id: s.text for s in seeds})
     absorbed = events.absorb(proposals, possible, curated.rows, claims, g.places, curated.decisions)
     for table in ("events", "event_actors", "claim_events"):
         curated.rows[table] = curated.rows[table] + getattr(absorbed, table)

@@ -56,6 +56,7 @@ class Rule:
     located_by: str | None = None
     kinds: re.Pattern | None = None
     word_list: tuple[str, ...] = ()
+    casualties: bool = False
 
 
 def _words(words: list[str] | None) -> re.Pattern | None:
@@ -81,7 +82,8 @@ def rules_from(lexicon: dict, allowed: dict[str, set[str]] | None = None) -> lis
         pattern = _words(r.get("words"))
         out.append(Rule(r["type"], r["sub_type"], r.get("cameo"), frozenset(r.get("predicates") or []),
                         frozenset(r.get("objects") or []), pattern, r.get("agent_role"), r.get("thing_role"),
-                        r.get("located_by"), _words(r.get("kinds")), tuple(w.lower() for w in r.get("words") or [])))
+                        r.get("located_by"), _words(r.get("kinds")), tuple(w.lower() for w in r.get("words") or []),
+                        bool(r.get("casualties"))))
     return out
 
 
@@ -163,6 +165,30 @@ def main_rule(claims: list[dict], rules: list[Rule], evidence: dict[str, dict] |
             i = rules.index(hit[0])
             count[i] = count.get(i, 0) + (2 if k == 0 else 1)
     return rules[min(count, key=lambda i: (-count[i], i))] if count else None
+
+
+def casualty_rule(claims: list[dict], rules: list[Rule], evidence: dict[str, dict], text: str | None = None) -> Rule | None:
+    """The type that counts an article's dead and injured when the sentence counting them names no
+    type ("the death toll rose to 20"): of the rules that have casualties, the one its claims give
+    most evidence for, else the one whose words its text (headline and all) uses most.
+
+    >>> rules = rules_from({"event_types": [
+    ...     {"type": "Strategic developments", "sub_type": "Arrests", "words": ["arrested"]},
+    ...     {"type": "Battles", "sub_type": "Armed clash", "words": ["battle"], "casualties": True}]})
+    >>> casualty_rule([], rules, {}, "Army and rebels battle for the town").sub_event_type
+    'Armed clash'
+    """
+    weight: dict[int, float] = {}
+    for found in evidence.values():
+        for i, (strength, _, _) in found.items():
+            if rules[i].casualties:
+                weight[i] = weight.get(i, 0.0) + strength
+    if not weight and text:
+        for i, rule in enumerate(rules):
+            if rule.casualties and rule.words is not None:
+                weight[i] = float(len(rule.words.findall(text)))
+    weight = {i: w for i, w in weight.items() if w > 0}
+    return rules[min(weight, key=lambda i: (-weight[i], i))] if weight else None
 
 
 @dataclass
@@ -349,10 +375,12 @@ def _shared_name(ps: list[Proposal]) -> str | None:
 
 def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], places: dict[str, dict],
                        published: date | None, lexicon: dict | None = None,
-                       actors: dict[str, dict] | None = None, article_names: list[str] | None = None) -> list[Proposal]:
+                       actors: dict[str, dict] | None = None, article_names: list[str] | None = None,
+                       text: str | None = None) -> list[Proposal]:
     """One article's proposals. Claims of one type form one event unless they disagree on where
     (country, region) or who did it (the side of the doer); a claim that leaves either open joins
-    the nearest such event before it. A claim of no type belongs with the claim before it."""
+    the nearest such event before it. A claim of no type that counts dead or injured takes the
+    article's :func:`casualty_rule`; any other belongs with the claim before it."""
     lexicon = lexicon or {}
     shifts = [w.lower() for w in lexicon.get("topic_shifts") or []]
     demonyms = lexicon.get("demonyms") or {}
@@ -363,11 +391,16 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
                if any(re.match(rf"{re.escape(w)}\b", (c.get("quote") or "").lower()) for w in shifts)}
     evidence = {c["claim_id"]: _evidences(c, rules) for c in ordered}
     main = main_rule(ordered, rules, evidence)
+    counting = set(lexicon.get("casualty_predicates") or [])
+    lethal = casualty_rule(ordered, rules, evidence, text) \
+        if any(c.get("predicate") in counting for c in ordered) else None
     groups: list[_Group] = []
     placed: dict[str, list[_Group]] = {}
     untyped: list[tuple[int, dict]] = []
     for pos, c in enumerate(ordered):
         hit = classify(c, rules, main, evidence[c["claim_id"]], c["claim_id"] in shifted)
+        if hit is None and lethal is not None and c.get("predicate") in counting:
+            hit = (lethal, f"casualties {c['predicate']!r} in an article about {lethal.sub_event_type.lower()}")
         if hit is None:
             untyped.append((pos, c))
             continue
@@ -383,7 +416,8 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
                 group = _Group(rule, year, dict(dims))
                 groups.append(group)
             group.dims.update({d: v for d, v in dims.items() if v is not None})
-            group.members.append((c, 0.9 if "predicate" in why or "object" in why else 0.7, f"{rule.sub_event_type} by {why}"))
+            conf = 0.9 if "predicate" in why or "object" in why else 0.6 if why.startswith("casualties") else 0.7
+            group.members.append((c, conf, f"{rule.sub_event_type} by {why}"))
             group.last = pos
             placed.setdefault(c["claim_id"], []).append(group)
     for pos, c in untyped:
@@ -524,20 +558,22 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
 def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
             published: dict[str, date | None], lexicon: dict | None = None,
             actors: dict[str, dict] | None = None, names: dict[str, list[str]] | None = None,
-            ) -> tuple[list[Proposal], list[tuple[str, str, float, str]]]:
+            texts: dict[str, str] | None = None) -> tuple[list[Proposal], list[tuple[str, str, float, str]]]:
     """Event proposals from *claims* (as the extractor gives them), merged across articles.
 
     Returns the proposals and the pairs that are possibly the same event: ``(event_id, event_id,
     score, why)``. *published* maps a source id to its publication day; *lexicon* gives topic
     shifts and demonyms, *actors* the state actor of each country, *names* the place names each
-    article mentions (:attr:`Extraction.place_names`).
+    article mentions (:attr:`Extraction.place_names`), *texts* each article's text (for the type
+    of casualty counts whose sentence names none).
     """
     by_source: dict[str, list[dict]] = {}
     for c in claims:
         if c.get("review_status") != "rejected":
             by_source.setdefault(c["source_id"], []).append(c)
     parts = [p for s in sorted(by_source) for p in _article_proposals(s, by_source[s], rules, places, published.get(s),
-                                                                                     lexicon, actors, (names or {}).get(s))]
+                                                                                     lexicon, actors, (names or {}).get(s),
+                                                                                     (texts or {}).get(s))]
     index = {c["claim_id"]: c for c in claims}
     feats = [_features(p, index) for p in parts]
     memo: dict[tuple[int, int], tuple[float, list[str]]] = {}
@@ -676,7 +712,7 @@ def proposals_of(root, *, jobs: int | None = None):
     extractions, _ = extract_all(repo.seeds, g, root=repo.root, jobs=jobs)
     claims = [c for x in extractions for c in x.claims]
     return propose(claims, rules_of(repo), g.places, {s.source_id: s.anchor for s in repo.seeds}, g.lexicon, g.actors,
-                   {x.source_id: x.place_names for x in extractions})
+                   {x.source_id: x.place_names for x in extractions}, {s.source_id: s.text for s in repo.seeds})
 
 
 @dataclass
