@@ -274,9 +274,9 @@ def tamper_index_hash(index: dict) -> None:
 def served_evil_zip(repo: Path, scratch: Path, srv) -> list[str]:
     """An attacker controls the server *and* the index: the zip matches its hash but is unsafe."""
     assets = scratch / "assets"
-    assets.mkdir()
-    evil_zip("traversal")(repo, assets, srv)
-    zip_path = assets / "newsclaims-1.0.0.zip"
+    (assets / "newsclaims-1.0.0").mkdir(parents=True)      # laid out as a mirror: a folder per release
+    evil_zip("traversal")(repo, assets / "newsclaims-1.0.0", srv)
+    zip_path = assets / "newsclaims-1.0.0" / "newsclaims-1.0.0.zip"
     data = json.loads(Path(srv["index"]).read_text(encoding="utf-8"))
     for f in data["releases"][0]["files"]:
         if f["path"].endswith(".zip"):

@@ -41,6 +41,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         mode, _, name = self.path.lstrip("/").partition("/")
+        name = name.rpartition("/")[2]          # the files are flat, whatever folders the URL names
         self.hits.append((mode, name))
         path = self.assets / name
         if mode in ("trickle", "endless") and path.is_file():

@@ -3,9 +3,9 @@
 import sys
 
 try:
-    from newsclaims.cli import app
+    from newsclaims.cli import main
 except KeyboardInterrupt:       # Ctrl-C while starting up: nothing was read or written yet
     sys.stderr.write("interrupted before anything was written\n")
     sys.exit(130)
 
-app(prog_name="newsclaims")
+main()

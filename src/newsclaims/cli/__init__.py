@@ -5,6 +5,6 @@ It opens the repository, wires the layers together (e.g. hands the publishing la
 writer to the pipeline's build) and turns errors into one line each.
 """
 
-from newsclaims.cli.app import app
+from newsclaims.cli.app import app, run_app as main
 
-__all__ = ["app"]
+__all__ = ["app", "main"]

@@ -387,3 +387,21 @@ def fetch_cmd(version: str = typer.Argument(..., help='A published version, or "
         target = run(fetch, version, dest or Path(f"newsclaims-{version}"), base_url=base_url, index=index,
                      timeout=timeout, progress=step)
     out.print(f"fetched and verified {version} into {target}")
+
+
+# What only the `build` extra installs: a command that needs one of them says how to get it.
+BUILD_EXTRA = {"spacy", "pandera", "frictionless", "yaml", "jsonschema", "referencing", "dateparser", "matplotlib",
+               "pycountry", "en_core_web_sm"}
+
+
+def run_app(argv: list[str] | None = None) -> None:
+    """The ``newsclaims`` command. A reader's install (``pip install newsclaims``) has ``fetch``;
+    the other commands need ``pip install "newsclaims[build]"`` and say so in one line."""
+    try:
+        app(args=argv, prog_name="newsclaims")
+    except ModuleNotFoundError as exc:
+        if STATE["debug"] or (exc.name or "").split(".")[0] not in BUILD_EXTRA:
+            raise
+        err.print(f"error: this command needs the build tools, and {exc.name} is not installed; "
+                  "install them with: pip install \"newsclaims[build]\"", markup=False, highlight=False)
+        sys.exit(2)

@@ -125,6 +125,10 @@ def release_stage(root: Path, version: str) -> Path:
     return make_staging(root / "dist", RELEASE_PREFIX) / f"newsclaims-{version}"
 
 
+PINNED_INDEX = Path("src/newsclaims/reader/releases.json")
+"""The copy of ``releases/index.json`` that the installed package carries (kept equal by release)."""
+
+
 def commit_release(root: Path, stage: Path, version: str, index_text: str, changelog: str, *,
                    committed: Callable[[], None] = lambda: None) -> None:
     """Write the release journal (the commit point) and carry it out."""
@@ -142,6 +146,11 @@ def _finish_release(root: Path, record: dict) -> None:
         os.replace(stage, target)
         fsync_dir(target.parent)
     atomic_write(root / "releases" / "index.json", record["index"].encode("utf-8"))
+    # dist/ is a mirror anyone can serve (index next to the release folders), and the package ships
+    # the index it knows, so a server cannot swap the files of a version the package has seen
+    atomic_write(root / "dist" / "index.json", record["index"].encode("utf-8"))
+    if (root / PINNED_INDEX).parent.is_dir():
+        atomic_write(root / PINNED_INDEX, record["index"].encode("utf-8"))
     atomic_write(root / "CHANGELOG.md", record["changelog"].encode("utf-8"))
     (root / RELEASE_JOURNAL).unlink()
     fsync_dir(root / RELEASE_JOURNAL.parent)

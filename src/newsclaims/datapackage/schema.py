@@ -15,7 +15,6 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 from newsclaims.datapackage.errors import NewsclaimsError
-from newsclaims.datapackage.yamlfiles import read_yaml
 
 
 @dataclass(frozen=True)
@@ -126,6 +125,9 @@ def load_package(schemas_dir: Path) -> Package:
 @functools.lru_cache(maxsize=8)
 def _load(schemas_dir: Path, stamp: tuple) -> Package:
     """Parsed once per state of the folder (file names, sizes and modification times)."""
+    # imported here: reading a release (typed frames from its descriptor) needs no YAML or
+    # jsonschema, which only the `build` extra installs
+    from newsclaims.datapackage.yamlfiles import read_yaml
     metadata = read_yaml(schemas_dir / "package.yaml")
     vocabularies = read_yaml(schemas_dir / "vocabularies.yaml")
     tables = {}

@@ -24,8 +24,14 @@ from newsclaims.datapackage.errors import NewsclaimsError
 from newsclaims.datapackage.fsio import sha256_file
 
 OWNER = os.environ.get("NEWSCLAIMS_OWNER", "newsclaims")
-"""The GitHub account that publishes the releases: the one setting behind the default address."""
+"""The GitHub account that publishes the releases: the one setting behind the default addresses."""
 RELEASE_URL = "https://github.com/{owner}/newsclaims/releases/download/v{version}/"
+"""Where a version's files are: the assets of its GitHub release (flat: ``claims.parquet``)."""
+INDEX_URL = "https://github.com/{owner}/newsclaims/releases/latest/download/index.json"
+"""Where the release index is published: an asset of every release, so the latest one's is current."""
+PINNED = Path(__file__).with_name("releases.json")
+"""The release index as the installed package knows it (a copy of ``releases/index.json`` made by
+each release). A version listed here is fetched by these hashes whatever a server's index says."""
 CACHE_ENV = "NEWSCLAIMS_CACHE"
 TIMEOUT = float(os.environ.get("NEWSCLAIMS_TIMEOUT", "30"))
 RETRIES = 2
@@ -41,18 +47,52 @@ def default_base_url(version: str) -> str:
     return template.format(owner=OWNER, version=version)
 
 
-def repository_index_path() -> Path:
-    return Path(__file__).resolve().parents[3] / "releases" / "index.json"
+def _mirror(base_url: str | None) -> str | None:
+    """The mirror address in use (``base_url``, else ``$NEWSCLAIMS_BASE_URL``), ending in "/"."""
+    base = base_url or os.environ.get("NEWSCLAIMS_BASE_URL")
+    return base if base is None or base.endswith("/") else base + "/"
 
 
-def read_index(index: dict | str | Path | None = None) -> dict:
-    """The release index: a dict, a path, ``$NEWSCLAIMS_INDEX``, or (default) the repository's
-    ``releases/index.json``."""
-    if isinstance(index, dict):
-        return index
-    if index is None and os.environ.get("NEWSCLAIMS_INDEX"):
-        index = os.environ["NEWSCLAIMS_INDEX"]
-    path = Path(index) if index is not None else repository_index_path()
+def file_url(version: str, rel: str, base_url: str | None = None) -> str:
+    """Where the release file *rel* of *version* is served.
+
+    A mirror (``base_url``) is a folder laid out as ``newsclaims release`` writes ``dist/``:
+    ``index.json`` beside one ``newsclaims-X.Y.Z/`` folder per release. A ``base_url`` holding
+    ``{version}`` is one release's folder. With neither, the GitHub release assets (flat names).
+
+    >>> file_url("1.1.0", "data/claims.parquet", "http://127.0.0.1:8000/")
+    'http://127.0.0.1:8000/newsclaims-1.1.0/data/claims.parquet'
+    >>> file_url("1.1.0", "data/claims.parquet", "https://example.org/v{version}")
+    'https://example.org/v1.1.0/data/claims.parquet'
+    """
+    base = _mirror(base_url)
+    if base is None:
+        return RELEASE_URL.format(owner=OWNER, version=version) + PurePosixPath(rel).name
+    if "{version}" in base:
+        return base.format(owner=OWNER, version=version) + rel
+    return f"{base}newsclaims-{version}/{rel}"
+
+
+def index_url(base_url: str | None = None) -> str | None:
+    """Where the published release index is: next to a mirror's release folders, or the latest
+    GitHub release's asset (None for a one-release ``{version}`` folder: it has no index beside it).
+
+    >>> index_url("http://127.0.0.1:8000/")
+    'http://127.0.0.1:8000/index.json'
+    """
+    base = _mirror(base_url)
+    if base is None:
+        return INDEX_URL.format(owner=OWNER)
+    return None if "{version}" in base else base + "index.json"
+
+
+def repository_index_path() -> Path | None:
+    """The checkout's ``releases/index.json`` when the package runs from one (an editable install)."""
+    root = Path(__file__).resolve().parents[3]
+    return root / "releases" / "index.json" if (root / "pyproject.toml").is_file() else None
+
+
+def _read_index_file(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -61,10 +101,71 @@ def read_index(index: dict | str | Path | None = None) -> dict:
     except json.JSONDecodeError as exc:
         raise NewsclaimsError(f"not valid JSON (line {exc.lineno}): {exc.msg}", file=path,
                               hint="Restore the index from the repository.") from None
+    return _checked_index(data, path)
+
+
+def _checked_index(data, where) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("releases"), list) or not all(
-            isinstance(r, dict) and {"version", "files"} <= set(r) for r in data["releases"]):
-        raise NewsclaimsError("not a release index (each release needs version and files)", file=path)
+            isinstance(r, dict) and {"version", "files"} <= set(r) and isinstance(r["files"], list) and all(
+                isinstance(f, dict) and isinstance(f.get("path"), str) and re.fullmatch(r"[0-9a-f]{64}", str(f.get("sha256")))
+                for f in r["files"]) for r in data["releases"]):
+        raise NewsclaimsError("not a release index (each release needs version and files, each file path and sha256)",
+                              file=where, hint="Use the index.json published with the releases.")
     return data
+
+
+def _published_index(url: str, cache_dir: str | Path | None, timeout: float) -> dict:
+    """The release index a server publishes, kept in the cache (used when the server cannot be
+    reached)."""
+    import requests
+    cached = cache_root(cache_dir) / "index.json"
+    try:
+        resp = requests.get(url, timeout=(timeout, timeout))
+        resp.raise_for_status()
+        if len(resp.content) > 64 << 20:
+            raise NewsclaimsError("the release index is larger than 64 MiB", file=url)
+        data = _checked_index(json.loads(resp.content), url)
+    except (requests.RequestException, ValueError) as exc:
+        if cached.is_file():
+            return _read_index_file(cached)
+        reason = f"HTTP {exc.response.status_code}" if isinstance(exc, requests.HTTPError) and exc.response is not None \
+            else "not JSON" if isinstance(exc, ValueError) else f"no connection ({type(exc).__name__})"
+        raise NewsclaimsError(f"cannot read the published release index: {reason}", file=url,
+                              hint="Check base_url (a mirror serves index.json beside its newsclaims-X.Y.Z folders), "
+                                   "or pass index= a local releases/index.json.") from None
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f".index.json.{os.getpid()}")
+    tmp.write_bytes(resp.content)
+    os.replace(tmp, cached)
+    return data
+
+
+def read_index(index: dict | str | Path | None = None, *, version: str | None = None, base_url: str | None = None,
+               cache_dir: str | Path | None = None, timeout: float = TIMEOUT) -> dict:
+    """The release index to trust for *version*.
+
+    *index* (a dict or a path) or ``$NEWSCLAIMS_INDEX`` is used as given. Otherwise, in a
+    checkout, its ``releases/index.json``. Otherwise (an installed package) the index the package
+    ships (:data:`PINNED`); for "latest" or a version it does not list, the index published with
+    the releases (:func:`index_url`) adds the versions it does not know, never replacing one it
+    knows.
+    """
+    if isinstance(index, dict):
+        return _checked_index(index, "index")
+    if index is None and os.environ.get("NEWSCLAIMS_INDEX"):
+        index = os.environ["NEWSCLAIMS_INDEX"]
+    if index is not None:
+        return _read_index_file(Path(index))
+    local = repository_index_path()
+    if local is not None and local.is_file():
+        return _read_index_file(local)
+    pinned = _read_index_file(PINNED) if PINNED.is_file() else {"name": "newsclaims", "releases": []}
+    known = {r["version"] for r in pinned["releases"]}
+    url = index_url(base_url)
+    if version in known or url is None:
+        return pinned
+    published = _published_index(url, cache_dir, timeout)
+    return {**pinned, "releases": pinned["releases"] + [r for r in published["releases"] if r["version"] not in known]}
 
 
 def _entry(index: dict, version: str) -> dict:
@@ -206,9 +307,6 @@ def fetch_files(entry: dict, paths: Iterable[str], *, base_url: str | None = Non
     version = entry["version"]
     root = cache_root(cache_dir) / version
     known = {f["path"]: f for f in entry["files"]}
-    base = base_url.format(version=version) if base_url and "{version}" in base_url else (base_url or default_base_url(version))
-    if not base.endswith("/"):
-        base += "/"
     for rel in paths:
         f = known[rel]
         target = root / rel
@@ -217,7 +315,8 @@ def fetch_files(entry: dict, paths: Iterable[str], *, base_url: str | None = Non
         name = PurePosixPath(rel).name
         if progress:
             progress(rel)
-        fetcher = pooch.create(path=target.parent, base_url=base, registry={name: f"sha256:{f['sha256']}"},
+        url = file_url(version, rel, base_url)
+        fetcher = pooch.create(path=target.parent, base_url=url[: -len(name)], registry={name: f"sha256:{f['sha256']}"},
                                retry_if_failed=RETRIES, allow_updates=True)
         if target.exists():
             target.unlink()             # it failed verification: fetched again
@@ -228,7 +327,7 @@ def fetch_files(entry: dict, paths: Iterable[str], *, base_url: str | None = Non
                 target.unlink()
             if isinstance(exc, _Refused):
                 raise exc.error from None
-            raise _download_error(rel, base + name, exc, timeout) from None
+            raise _download_error(rel, url, exc, timeout) from None
         _mark_verified(target, f["sha256"])
     return root
 
@@ -253,7 +352,7 @@ def fetch(version: str, dest: Path, *, base_url: str | None = None, index: dict 
           cache_dir: str | Path | None = None, timeout: float = TIMEOUT,
           progress: Callable[[int, int, str], None] | None = None) -> Path:
     """Download every file of a release into *dest*, verified against the index."""
-    entry = _entry(read_index(index), version)
+    entry = _entry(read_index(index, version=version, base_url=base_url, cache_dir=cache_dir, timeout=timeout), version)
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()):
         raise NewsclaimsError("the folder is not empty", file=dest, hint="Give a new or empty folder.")

@@ -92,6 +92,19 @@ def load(version: str | Path = "latest", *, tables: Iterable[str] | None = None,
     release index, cached — or a local path: a release directory, a release zip, or the
     repository (no network). ``format`` is "parquet" or "csv"; both give the same dtypes.
 
+    Where a published version comes from, and what it is checked against:
+
+    * ``base_url`` (``$NEWSCLAIMS_BASE_URL``): a mirror, a folder laid out as ``newsclaims
+      release`` writes ``dist/`` (``index.json`` beside ``newsclaims-X.Y.Z/`` folders; ``python -m
+      http.server`` over ``dist/`` is one), or one release's folder when it holds ``{version}``.
+      Default: the GitHub releases of ``newsclaims.reader.fetch.OWNER`` (``$NEWSCLAIMS_OWNER``).
+    * ``index`` (``$NEWSCLAIMS_INDEX``): a release index to trust instead of the default, which is
+      the checkout's ``releases/index.json``, else the index the installed package ships; only
+      for "latest" or a version the package does not know is the index published beside the
+      releases read, and it never replaces a version the package knows.
+    * ``cache_dir`` (``$NEWSCLAIMS_CACHE``): where verified files are kept (default: pooch's OS
+      cache). ``timeout`` (``$NEWSCLAIMS_TIMEOUT``, 30 s): socket timeout of each download.
+
     >>> ds = load(Path(__file__).resolve().parents[3], tables=["claims"])
     >>> str(ds.claims["value"].dtype), str(ds.claims["char_start"].dtype), str(ds.claims["qualifier"].dtype)
     ('Float64', 'Int64', 'category')
@@ -107,7 +120,8 @@ def load(version: str | Path = "latest", *, tables: Iterable[str] | None = None,
         fmt = format if _tables_of(descriptor, format) else "csv"   # the repository has CSV only
         label = descriptor.get("version", "local")
     else:
-        entry = _entry(read_index(index), str(version))
+        entry = _entry(read_index(index, version=str(version), base_url=base_url, cache_dir=cache_dir, timeout=timeout),
+                       str(version))
         label, fmt = entry["version"], format
         root = fetch_files(entry, ["datapackage.json"], base_url=base_url, cache_dir=cache_dir, timeout=timeout)
         root, descriptor = read_descriptor(root)
