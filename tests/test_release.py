@@ -114,6 +114,8 @@ def test_semver_sequence_patch_minor_major(tmp_path):
     places = repo / "gazetteer" / "places.yaml"
     places.write_text(places.read_text().replace("latitude: 46.48, longitude: 30.72", "latitude: 46.4825, longitude: 30.7233"))
     _rebuild(repo)
+    # the working tree says it is the version in development, after the latest release
+    assert json.loads((repo / "datapackage.json").read_text())["version"] == "1.1.0-dev"
     with pytest.raises(NewsclaimsError, match="is not greater"):
         release(repo, version="0.9.0", day=DAY)
     assert release(repo, bump_auto=True, day=DAY).version == "1.0.1"
@@ -124,7 +126,13 @@ def test_semver_sequence_patch_minor_major(tmp_path):
     _rebuild(repo)
     with pytest.raises(NewsclaimsError, match="need a minor"):
         release(repo, version="1.0.2", day=DAY)
-    assert release(repo, version="1.1.0", day=DAY).version == "1.1.0"
+    # a larger step than the changes need: only with --force and a note saying why
+    with pytest.raises(NewsclaimsError, match="need only a minor"):
+        release(repo, bump_level="major", day=DAY)
+    with pytest.raises(NewsclaimsError, match="need only a minor"):
+        release(repo, version="2.0.0", force=True, day=DAY)
+    assert release(repo, bump_level="major", force=True, notes=["The reference list is now curated."],
+                   day=DAY).version == "2.0.0"
     # a removed column -> MAJOR
     schema = repo / "schemas" / "claim_corrections.yaml"
     text = schema.read_text()
@@ -132,12 +140,18 @@ def test_semver_sequence_patch_minor_major(tmp_path):
     end = text.index("primaryKey")
     schema.write_text(text[:start] + text[end:])
     _drop_column_build(repo)
-    r = cli("release", "--version", "1.2.0", "--root", str(repo))
+    r = cli("release", "--bump", "minor", "--root", str(repo))
     assert r.returncode == 2 and "need a major" in r.stderr and "field_removed" in r.stderr
-    assert release(repo, bump_auto=True, day=DAY).version == "2.0.0"
+    assert release(repo, bump_auto=True, day=DAY).version == "3.0.0"
     levels = [e["level"] for e in read_index(repo)["releases"]]
     assert levels == ["initial", "patch", "minor", "major"]
-    assert "## 2.0.0" in (repo / "CHANGELOG.md").read_text()
+    assert "## 3.0.0" in (repo / "CHANGELOG.md").read_text()
+    # what the release says about itself is its own version and date
+    d = repo / "dist" / "newsclaims-3.0.0"
+    cff = (d / "CITATION.cff").read_text()
+    assert "\nversion: 3.0.0\n" in cff and f"\ndate-released: {DAY.isoformat()}\n" in cff
+    assert (d / "DATASET.md").read_text().startswith("# newsclaims 3.0.0 — dataset card\n\nVersion 3.0.0, released")
+    assert json.loads((d / "datapackage.json").read_text())["version"] == "3.0.0"
 
 
 def _drop_column_build(repo):

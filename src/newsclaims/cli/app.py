@@ -277,19 +277,21 @@ def propose_events(root: Path = typer.Option(Path("."), "--root", help="Reposito
 
 @app.command("release")
 def release_cmd(version: Optional[str] = typer.Option(None, "--version", help="The version to cut, X.Y.Z."),
-                bump: Optional[str] = typer.Option(None, "--bump", help="'auto': the smallest version the changes allow."),
+                bump: Optional[str] = typer.Option(None, "--bump", help="major, minor or patch: the next such version; "
+                                                   "auto: the smallest version the changes allow."),
+                force: bool = typer.Option(False, "--force", help="Allow a version larger than the changes need "
+                                           "(with a --note saying why)."),
                 date: Optional[str] = typer.Option(None, "--date", help="Release date YYYY-MM-DD (default: today, UTC)."),
                 note: list[str] = typer.Option([], "--note", help="A curator note for the changelog (repeatable)."),
                 root: Path = typer.Option(Path("."), "--root", help="Repository root.")):
     """Cut an immutable release into dist/newsclaims-X.Y.Z/ (CSV, Parquet, descriptor, SHA256SUMS, zip).
 
     Refuses when validate or review fails, when the version exists, or when it understates the
-    changes since the previous release. Example: newsclaims release --bump auto --note "Fixed a date"
+    changes since the previous release, or overstates them without --force and a --note.
+    Example: newsclaims release --bump auto --note "Fixed a date"
     """
     from datetime import date as _date
     from newsclaims.publish.release import release
-    if bump not in (None, "auto"):
-        fail(NewsclaimsError(f"--bump takes only 'auto', not {bump!r}", field="--bump"))
     day = None
     if date:
         try:
@@ -299,8 +301,8 @@ def release_cmd(version: Optional[str] = typer.Option(None, "--version", help="T
     with tells_interrupts("interrupted after the release was committed: it is in dist/ and the index",
                           "interrupted before the release was committed: nothing was published") as committed:
         with err.status("releasing…"):
-            result = run(release, root, version=version, bump_auto=bump == "auto", day=day, notes=note,
-                         committed=committed)
+            result = run(release, root, version=version, bump_level=bump, day=day, notes=note,
+                         committed=committed, force=force)
         level = result.diff.level if result.previous else "initial"
         out.print(f"released {result.version} ({level}{' since ' + result.previous if result.previous else ''}) "
                   f"in {result.directory}")

@@ -14,7 +14,8 @@ from newsclaims.datapackage.errors import InvalidData, Interrupted
 from newsclaims.pipeline.extract.runner import extract_all
 from newsclaims.datapackage.fsio import make_staging, remove_staging, repository_lock
 from newsclaims.datapackage.commit import STAGE_PREFIX, commit, recover_repository
-from newsclaims.pipeline.tables import actor_rows, assemble, date_rows, place_rows, source_rows, speaker_rows, write_files
+from newsclaims.pipeline.tables import (actor_rows, assemble, date_rows, development_version, place_rows, source_rows,
+                                        speaker_rows, write_files)
 from newsclaims.datapackage.validate import Report, validate
 
 __all__ = ["BuildResult", "Interrupted", "Options", "build", "recover_repository", "tables", "tables_and_pairs"]
@@ -130,7 +131,7 @@ def _build(repo: Repository, progress, options: Options, docs: Docs | None, on_c
     committed: list[bool] = []
     try:
         try:
-            write_files(stage, frames, pkg, seeds)
+            write_files(stage, frames, pkg, seeds, development_version(root))
             (stage / "seeds").symlink_to(root / "seeds", target_is_directory=True)
             progress("validating the new package")
             # pandera and the rules check every constraint the frictionless row pass would (a test

@@ -104,9 +104,37 @@ def assemble(pkg: Package, rows: dict[str, list[dict]]) -> dict[str, pd.DataFram
     return {name: csvio.sort_rows(frame(rows.get(name, []), table), table) for name, table in pkg.tables.items()}
 
 
-def descriptor(pkg: Package, files: dict[str, bytes], seeds: list[Seed]) -> dict:
-    """The Data Package v2 descriptor for these CSV files (bytes and sha256 of each)."""
-    meta = {k: v for k, v in pkg.metadata.items() if k != "resources"}
+def development_version(root: Path) -> str:
+    """The version a working tree is developing: the minor release after the latest one in its
+    ``releases/index.json``, marked ``-dev`` (a release writes its own version instead).
+
+    >>> development_version(Path("/nonexistent"))
+    '1.0.0-dev'
+    """
+    import json
+    from newsclaims.datapackage.descriptor import semver_key, stable
+    from newsclaims.datapackage.diff import bump
+    from newsclaims.datapackage.errors import NewsclaimsError
+    path = Path(root) / "releases" / "index.json"
+    try:
+        releases = json.loads(path.read_text(encoding="utf-8"))["releases"]
+        versions = [r["version"] for r in releases if stable(r["version"])]
+    except FileNotFoundError:
+        versions = []
+    except (ValueError, KeyError, TypeError) as exc:
+        raise NewsclaimsError(f"not a release index ({type(exc).__name__})", file=path,
+                              hint="Restore it from git: the index is never edited by hand.") from None
+    return f"{bump(max(versions, key=semver_key), 'minor')}-dev" if versions else "1.0.0-dev"
+
+
+def descriptor(pkg: Package, files: dict[str, bytes], seeds: list[Seed], version: str | None = None) -> dict:
+    """The Data Package v2 descriptor for these CSV files (bytes and sha256 of each), with
+    *version* (default: the one ``schemas/package.yaml`` gives, if any)."""
+    meta = {k: v for k, v in pkg.metadata.items() if k not in ("resources", "version")}
+    if version is not None or "version" in pkg.metadata:     # after the description, where readers look
+        at = list(meta).index("description") + 1 if "description" in meta else len(meta)
+        items = list(meta.items())
+        meta = dict(items[:at] + [("version", version or pkg.metadata["version"])] + items[at:])
     resources = []
     for name, table in pkg.tables.items():
         data = files[name]
@@ -123,12 +151,13 @@ def descriptor(pkg: Package, files: dict[str, bytes], seeds: list[Seed]) -> dict
                            "extraction": {"extractor_version": EXTRACTOR_VERSION, "pipeline": provenance()}}}
 
 
-def write_files(target: Path, frames: dict[str, pd.DataFrame], pkg: Package, seeds: list[Seed]) -> dict:
+def write_files(target: Path, frames: dict[str, pd.DataFrame], pkg: Package, seeds: list[Seed],
+                version: str | None = None) -> dict:
     """Write ``data/*.csv`` and ``datapackage.json`` under *target*; return the descriptor."""
     files = {name: csvio.to_csv_bytes(df, pkg.tables[name]) for name, df in frames.items()}
     (target / "data").mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (target / "data" / f"{name}.csv").write_bytes(data)
-    desc = descriptor(pkg, files, seeds)
+    desc = descriptor(pkg, files, seeds, version)
     (target / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
     return desc

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import zipfile
 from typing import Callable
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from newsclaims.datapackage.errors import InvalidData, Interrupted, NewsclaimsEr
 from newsclaims.datapackage.tableio import content_hash, parquet_bytes
 from newsclaims.datapackage.fsio import remove_staging, repository_lock, sha256_file
 from newsclaims.datapackage.archive import extract_zip
-from newsclaims.datapackage.commit import commit_release, recover_repository, release_stage
+from newsclaims.datapackage.commit import PINNED_INDEX, commit_release, recover_repository, release_stage
 from newsclaims.datapackage.validate import validate
 from newsclaims.pipeline.checks import validate_repository
 from newsclaims.pipeline.repository import Repository
@@ -99,6 +100,9 @@ def previous_release(root: Path, index: dict) -> tuple[str | None, Path | None]:
     local = root / DIST / f"newsclaims-{latest}"
     if local.is_dir():
         return latest, local
+    commit = release_commit(root, latest)
+    if commit is not None:         # a fresh clone: rebuilt by the commit that recorded it, no network
+        return latest, rebuild_from_commit(root, latest, commit)
     try:
         return latest, cached_release_dir(root, latest)
     except NewsclaimsError as exc:
@@ -106,29 +110,62 @@ def previous_release(root: Path, index: dict) -> tuple[str | None, Path | None]:
                               hint=f"Run `newsclaims fetch {latest} dist/newsclaims-{latest}` first.") from None
 
 
+BUMPS = ("major", "minor", "patch", "auto")
+
+
 def release(root: Repository | Path, *, version: str | None = None, bump_auto: bool = False, day: date | None = None,
             notes: list[str] | None = None, require_review: bool = True,
-            committed: Callable[[], None] = lambda: None) -> ReleaseResult:
+            committed: Callable[[], None] = lambda: None, bump_level: str | None = None,
+            force: bool = False) -> ReleaseResult:
     """Cut a release of the repository's package (see module docstring).
 
-    *committed* is called the moment the release is in ``dist/`` and the index.
+    The version is *version*, or the next at *bump_level* (major / minor / patch, or auto: the
+    smallest the changes allow; *bump_auto* is auto). A version smaller than the changes need is
+    refused; a larger one only with *force* and a note saying why. *committed* is called the
+    moment the release is in ``dist/`` and the index.
     """
+    if bump_auto:
+        bump_level = "auto"
+    if bump_level is not None and bump_level not in BUMPS:
+        raise NewsclaimsError(f"--bump takes {', '.join(BUMPS)}, not {bump_level!r}", field="--bump")
     root = Repository.of(root).root
+    dirty = _git(root, "status", "--porcelain")
+    if dirty is not None and dirty.stdout.strip():
+        changed = [line for line in dirty.stdout.splitlines() if line.strip()]
+        raise NewsclaimsError(f"the working tree has {len(changed)} uncommitted change(s), first: {changed[0][3:]}",
+                              file=root, hint="Commit them first: a release records the commit it was cut from.")
     if version is not None and not RELEASE_VERSION.match(version):
         why = "pre-release and build suffixes are not cut as releases" if SEMVER.match(version) else "it is not X.Y.Z"
         raise NewsclaimsError(f"{version!r} cannot be released: {why}", field="--version",
                               hint="Give a version X.Y.Z (e.g. 1.1.0), or --bump auto.")
     with repository_lock(root):
         recover_repository(root, locked=True)
-        return _release(Repository(root).require(), version, bump_auto, day or datetime.now(timezone.utc).date(), notes or [],
-                        require_review, committed)
+        result = _release(Repository(root).require(), version, bump_level, day or datetime.now(timezone.utc).date(),
+                          notes or [], require_review, committed, force)
+    if dirty is not None:
+        _commit_and_tag(root, result.version)
+    return result
 
 
-def _release(repo: Repository, version: str | None, bump_auto: bool, day: date, notes: list[str],
-             require_review: bool, on_commit: Callable[[], None]) -> ReleaseResult:
+def _commit_and_tag(root: Path, version: str) -> None:
+    """Commit what the release wrote into the repository (index, changelog, the package's copy of
+    the index) and tag that commit ``vX.Y.Z``: the commit that records the release."""
+    paths = [p for p in (INDEX.as_posix(), "CHANGELOG.md", PINNED_INDEX.as_posix()) if (root / p).exists()]
+    steps = [("add", "--", *paths), ("commit", "-q", "-m", f"Release {version}", "--", *paths),
+             ("tag", "-a", f"v{version}", "-m", f"newsclaims {version}")]
+    for step in steps:
+        r = _git(root, *step)
+        if r is None or r.returncode != 0:
+            why = (r.stderr.strip().splitlines() or ["?"])[-1] if r is not None else "git is not available"
+            raise NewsclaimsError(f"released {version} into dist/, but `git {step[0]}` failed: {why}", file=root,
+                                  hint=f"Commit {', '.join(paths)} and tag the commit v{version} yourself.")
+
+
+def _release(repo: Repository, version: str | None, bump_level: str | None, day: date, notes: list[str],
+             require_review: bool, on_commit: Callable[[], None], force: bool = False) -> ReleaseResult:
     root = repo.root
-    if (version is None) == (not bump_auto):
-        raise NewsclaimsError("give either --version X.Y.Z or --bump auto", field="--version")
+    if (version is None) == (bump_level is None):
+        raise NewsclaimsError("give either --version X.Y.Z or --bump major|minor|patch|auto", field="--version")
     index = read_index(root)
     if version and any(r["version"] == version for r in index["releases"]):
         raise NewsclaimsError(f"version {version} is already released; releases are immutable", file=root / INDEX,
@@ -152,9 +189,9 @@ def _release(repo: Repository, version: str | None, bump_auto: bool, day: date, 
     needed = d.level if previous else "major"
     if previous and needed == "none":
         raise NewsclaimsError(f"nothing changed since {previous}", hint="There is nothing to release.")
-    if bump_auto:
-        version = bump(previous, needed) if previous else "1.0.0"
-    elif previous:
+    if bump_level is not None:
+        version = bump(previous, needed if bump_level == "auto" else bump_level) if previous else "1.0.0"
+    if previous:
         step = level_of(previous, version)
         if step == "none":
             raise NewsclaimsError(f"{version} is not greater than the latest release {previous}", field="--version")
@@ -162,6 +199,10 @@ def _release(repo: Repository, version: str | None, bump_auto: bool, day: date, 
             reasons = "; ".join(f"{c.table or 'package'}: {c.kind} ({c.detail})" for c in d.changes if c.level == needed)[:400]
             raise NewsclaimsError(f"{version} is a {step} step from {previous} but the changes need a {needed} one: {reasons}",
                                   field="--version", hint=f"Use {bump(previous, needed)} or --bump auto.")
+        if LEVELS.index(step) > LEVELS.index(needed) and not (force and notes):
+            raise NewsclaimsError(f"{version} is a {step} step from {previous} but the changes need only a {needed} one "
+                                  f"({bump(previous, needed)})", field="--version",
+                                  hint="Use --bump auto, or pass --force with a --note saying why the version is larger.")
     target = root / DIST / f"newsclaims-{version}"
     if target.exists():
         raise NewsclaimsError(f"{target.relative_to(root)} exists already; releases are immutable", file=target)
@@ -207,6 +248,26 @@ def _changelog_with(root: Path, section: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def _stamped(name: str, text: str, version: str, day: date) -> str:
+    r"""A release's own copy of the citation file or the dataset card: its version and date.
+
+    >>> print(_stamped("CITATION.cff", "title: x\nversion: 1.0.0\ndate-released: 2026-01-01\n", "1.1.0", date(2026, 12, 1)))
+    title: x
+    version: 1.1.0
+    date-released: 2026-12-01
+    <BLANKLINE>
+    >>> _stamped("DATASET.md", "# newsclaims — dataset card\n\nText.", "1.1.0", date(2026, 12, 1)).splitlines()[:3]
+    ['# newsclaims 1.1.0 — dataset card', '', 'Version 1.1.0, released 2026-12-01.']
+    """
+    if name == "CITATION.cff":
+        text = re.sub(r"(?m)^version:.*$", f"version: {version}", text)
+        return re.sub(r"(?m)^date-released:.*$", f"date-released: {day.isoformat()}", text)
+    if name == "DATASET.md":
+        title, _, rest = text.partition("\n")
+        return f"{title.replace('newsclaims', f'newsclaims {version}', 1)}\n\nVersion {version}, released {day.isoformat()}.\n{rest}"
+    return text
+
+
 def _write_release(root: Path, stage: Path, desc: dict, version: str, day: date, section: str, level: str,
                    previous: str | None) -> dict:
     (stage / "data").mkdir(parents=True)
@@ -242,7 +303,8 @@ def _write_release(root: Path, stage: Path, desc: dict, version: str, day: date,
     shutil.copyfile(root / "README.md", stage / "README.md")
     for extra in ("LICENSE", "CITATION.cff", "DATASET.md"):
         if (root / extra).exists():
-            shutil.copyfile(root / extra, stage / extra)
+            text = (root / extra).read_text(encoding="utf-8")
+            (stage / extra).write_text(_stamped(extra, text, version, day), encoding="utf-8")
     (stage / "CHANGELOG.md").write_text(f"# newsclaims {version}\n\n{section}", encoding="utf-8")
     (stage / "docs").mkdir(exist_ok=True)
     (stage / "docs" / "codebook.md").write_text(codebook(root), encoding="utf-8")
@@ -274,13 +336,74 @@ def resolve_package(root: Path, spec: str) -> Path:
         local = root / DIST / f"newsclaims-{spec}"
         if local.is_dir():
             return local
-        return cached_release_dir(root, spec)
+        commit = release_commit(root, spec)
+        return rebuild_from_commit(root, spec, commit) if commit else cached_release_dir(root, spec)
     raise NewsclaimsError(f"{spec!r} is neither a directory, a zip nor a version X.Y.Z", hint="See `newsclaims diff --help`.")
 
 
+def _git(root: Path, *args: str, text: bool = True) -> subprocess.CompletedProcess | None:
+    """``git -C root args`` (None when *root* is not in a git work tree or git is missing)."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    inside = subprocess.run([git, "-C", str(root), "rev-parse", "--is-inside-work-tree"], capture_output=True, text=True)
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        return None
+    return subprocess.run([git, "-C", str(root), *args], capture_output=True, text=text)
+
+
+def release_commit(root: Path, version: str) -> str | None:
+    """The commit that recorded *version*: its tag ``vX.Y.Z``, else the first commit whose
+    ``releases/index.json`` lists it (None outside git, or when no commit does)."""
+    tagged = _git(root, "rev-parse", "-q", "--verify", f"refs/tags/v{version}^{{commit}}")
+    if tagged is None:
+        return None
+    if tagged.returncode == 0:
+        return tagged.stdout.strip()
+    log = _git(root, "log", "--format=%H", "--reverse", "-S", f'"version": "{version}"', "--", INDEX.as_posix())
+    first = log.stdout.split() if log is not None and log.returncode == 0 else []
+    return first[0] if first else None
+
+
+def rebuild_from_commit(root: Path, version: str, commit: str) -> Path:
+    """Rebuild *version* with the code *and* data of *commit* (``git archive`` into a temporary
+    folder, then that commit's own ``newsclaims verify-release``, run with this environment's
+    libraries), so a release stays verifiable whatever the toolkit became since. The rebuilt and
+    checked directory lands in ``dist/``."""
+    import io
+    import sys
+    import tarfile
+    import tempfile
+    target = root / DIST / f"newsclaims-{version}"
+    if target.exists():
+        raise NewsclaimsError(f"{target} exists already", file=target, hint="Remove it to rebuild.")
+    archive = _git(root, "archive", "--format=tar", commit, text=False)
+    if archive is None or archive.returncode != 0:
+        raise NewsclaimsError(f"cannot read commit {commit[:12]} of the repository", file=root,
+                              hint="Fetch the full history (git fetch --unshallow --tags).")
+    with tempfile.TemporaryDirectory(prefix="newsclaims-rebuild-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src")}
+        r = subprocess.run([sys.executable, "-m", "newsclaims", "verify-release", version], cwd=tmp, env=env,
+                   capture_output=True, text=True)
+        if r.returncode != 0:
+            last = (r.stderr.strip().splitlines() or ["no output"])[-1]
+            raise InvalidData(f"the toolkit of commit {commit[:12]} could not rebuild {version}: {last}", file=root / INDEX,
+                              hint="Check the release entry against that commit's data.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(Path(tmp) / DIST / f"newsclaims-{version}"), str(target))
+    return target
+
+
 def rebuild_release(root: Path, version: str) -> Path:
-    """Rebuild a published version from the repository and check every file against its index
-    entry (what the release workflow does on a tag); the rebuilt directory lands in ``dist/``."""
+    """Rebuild a published version and check every file against its index entry (what the
+    release workflow does on a tag); the rebuilt directory lands in ``dist/``.
+
+    In a git checkout the release is rebuilt by the commit that recorded it
+    (:func:`rebuild_from_commit`); elsewhere (a copy without history) by this toolkit from the
+    working tree.
+    """
     root = Path(root).resolve()
     index = read_index(root)
     entry = next((r for r in index["releases"] if r["version"] == version), None)
@@ -290,6 +413,9 @@ def rebuild_release(root: Path, version: str) -> Path:
     target = root / DIST / f"newsclaims-{version}"
     if target.exists():
         raise NewsclaimsError(f"{target} exists already", file=target, hint="Remove it to rebuild.")
+    commit = release_commit(root, version)
+    if commit is not None:
+        return rebuild_from_commit(root, version, commit)
     desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     stage = release_stage(root, version)
     try:
