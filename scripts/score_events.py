@@ -49,6 +49,8 @@ GOLD_TYPES = {
     "storm": ("Disasters", "Storm"),
     "landslide": ("Disasters", "Other disaster"),
     "armed clash": ("Battles", "Armed clash"),
+    "remote explosive": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    "volcanic eruption": ("Disasters", "Other disaster"),
 }
 
 

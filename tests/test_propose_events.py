@@ -135,3 +135,22 @@ def test_a_death_toll_naming_no_type_takes_the_type_the_article_is_about():
     # without the text, nothing says what the toll was of: it is left out rather than guessed
     alone, _ = propose([wire, toll], rules, PLACES, {}, lexicon)
     assert [sorted(link.claim_id for link in p.links) for p in alone] == [["clm_w"]]
+
+
+def test_a_weak_word_names_the_type_only_when_nothing_stronger_does():
+    """"exploded" is an accident unless a bomb did it; "collapsed buildings" in an earthquake
+    report are the quake's, not an accident of their own."""
+    from newsclaims.pipeline.events import propose, rules_from
+    rules = rules_from({"event_types": [
+        {"type": "Explosions/Remote violence", "sub_type": "Remote explosive/landmine/IED", "words": ["bomb"]},
+        {"type": "Disasters", "sub_type": "Earthquake", "words": ["earthquake"]},
+        {"type": "Disasters", "sub_type": "Accident", "words": ["crash"], "weak_words": ["exploded", "collapsed"]}]})
+    bomb = _claim("clm_b", "src_1", "A bomb exploded in a market in Kyiv, killing 11 people.", "plc_kyiv", "2026-08-12")
+    gas = _claim("clm_g", "src_2", "A gas cylinder exploded in a kitchen in Paris, police said.", "plc_fr", "2026-08-12")
+    quake = [_claim("clm_q", "src_3", "An earthquake struck Kyiv, killing 38 people.", "plc_kyiv", "2026-03-11"),
+             _claim("clm_r", "src_3", "Rescuers pulled 19 people from collapsed buildings.", "plc_kyiv", "2026-03-11",
+                    char_start=60)]
+    proposals, _ = propose([bomb, gas, *quake], rules, PLACES, {})
+    types = {tuple(sorted(link.claim_id for link in p.links)): p.sub_event_type for p in proposals}
+    assert types == {("clm_b",): "Remote explosive/landmine/IED", ("clm_g",): "Accident",
+                     ("clm_q", "clm_r"): "Earthquake"}, types

@@ -57,6 +57,7 @@ class Rule:
     kinds: re.Pattern | None = None
     word_list: tuple[str, ...] = ()
     casualties: bool = False
+    weak: frozenset[str] = frozenset()
 
 
 def _words(words: list[str] | None) -> re.Pattern | None:
@@ -79,17 +80,18 @@ def rules_from(lexicon: dict, allowed: dict[str, set[str]] | None = None) -> lis
             raise NewsclaimsError(f"event_types rule {i + 1} names {r['type']} / {r['sub_type']}, which no vocabulary has",
                                   file="gazetteer/lexicon.yaml", field="event_types",
                                   hint="Use an event_type of schemas/events.yaml and a sub_event_type labelled with it.")
-        pattern = _words(r.get("words"))
+        words = [*(r.get("words") or []), *(r.get("weak_words") or [])]
         out.append(Rule(r["type"], r["sub_type"], r.get("cameo"), frozenset(r.get("predicates") or []),
-                        frozenset(r.get("objects") or []), pattern, r.get("agent_role"), r.get("thing_role"),
-                        r.get("located_by"), _words(r.get("kinds")), tuple(w.lower() for w in r.get("words") or []),
-                        bool(r.get("casualties"))))
+                        frozenset(r.get("objects") or []), _words(words), r.get("agent_role"), r.get("thing_role"),
+                        r.get("located_by"), _words(r.get("kinds")), tuple(w.lower() for w in words),
+                        bool(r.get("casualties")), frozenset(w.lower() for w in r.get("weak_words") or [])))
     return out
 
 
 # How much each kind of evidence weighs for a claim's type, and the article's main type on top.
 # The bonus only settles near ties: "shot down 139 drones" stays air defence in an article about strikes.
-_PREDICATE, _OBJECT, _WORD, _MAIN = 2.5, 2.0, 1.0, 0.4
+# A weak word ("exploded", "collapsed") says what happened only when no other type's word does.
+_PREDICATE, _OBJECT, _WORD, _WEAK, _MAIN = 2.5, 2.0, 1.0, 0.5, 0.4
 
 
 @functools.lru_cache(maxsize=8)
@@ -121,11 +123,12 @@ def _evidences(claim: dict, rules: list[Rule]) -> dict[int, tuple[float, list[st
     for m in pattern.finditer(claim.get("quote") or "") if pattern else ():
         w = m.group(0).lower()
         for i in owners.get(w, ()):
-            if len(w) > len(best.get(i, "")):
+            if i not in best or (w not in rules[i].weak, len(w)) > (best[i] not in rules[i].weak, len(best[i])):
                 best[i] = w
     for i, w in best.items():
         strength, why, _ = out.get(i, (0.0, [], 0))
-        out[i] = (strength + _WORD, why + [f"word {w!r}"], len(w))
+        weak = w in rules[i].weak
+        out[i] = (strength + (_WEAK if weak else _WORD), why + [f"{'weak word' if weak else 'word'} {w!r}"], len(w))
     return out
 
 
@@ -399,6 +402,8 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     untyped: list[tuple[int, dict]] = []
     for pos, c in enumerate(ordered):
         hit = classify(c, rules, main, evidence[c["claim_id"]], c["claim_id"] in shifted)
+        if hit is not None and main is not None and hit[0] is not main and hit[1].startswith("weak word"):
+            hit = None      # "pulled from collapsed buildings" in an earthquake report is about the quake
         if hit is None and lethal is not None and c.get("predicate") in counting:
             hit = (lethal, f"casualties {c['predicate']!r} in an article about {lethal.sub_event_type.lower()}")
         if hit is None:
