@@ -71,6 +71,8 @@ def test_release_refuses_uncommitted_work_then_commits_and_tags(clone: Path):
     assert _run(GIT, "log", "-1", "--format=%s", cwd=clone).stdout.strip() == f"Release {version}"
     tagged = _run(GIT, "rev-parse", f"v{version}^{{commit}}", cwd=clone).stdout.strip()
     assert tagged == _run(GIT, "rev-parse", "HEAD", cwd=clone).stdout.strip()
+    cff = (clone / "CITATION.cff").read_text()
+    assert f"\nversion: {version}\n" in cff and "\ndate-released: 2026-11-23\n" in cff
     # the package's copy of the index is the index
     assert (clone / "src" / "newsclaims" / "reader" / "releases.json").read_bytes() == \
         (clone / "releases" / "index.json").read_bytes()

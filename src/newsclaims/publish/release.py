@@ -29,7 +29,7 @@ from newsclaims.publish.codebook import codebook
 from newsclaims.publish.report import report
 from newsclaims.datapackage.errors import InvalidData, Interrupted, NewsclaimsError
 from newsclaims.datapackage.tableio import content_hash, parquet_bytes
-from newsclaims.datapackage.fsio import remove_staging, repository_lock, sha256_file
+from newsclaims.datapackage.fsio import atomic_write, remove_staging, repository_lock, sha256_file
 from newsclaims.datapackage.archive import extract_zip
 from newsclaims.datapackage.commit import PINNED_INDEX, commit_release, recover_repository, release_stage
 from newsclaims.datapackage.validate import validate
@@ -138,10 +138,15 @@ def release(root: Repository | Path, *, version: str | None = None, bump_auto: b
         why = "pre-release and build suffixes are not cut as releases" if SEMVER.match(version) else "it is not X.Y.Z"
         raise NewsclaimsError(f"{version!r} cannot be released: {why}", field="--version",
                               hint="Give a version X.Y.Z (e.g. 1.1.0), or --bump auto.")
+    day = day or datetime.now(timezone.utc).date()
     with repository_lock(root):
         recover_repository(root, locked=True)
-        result = _release(Repository(root).require(), version, bump_level, day or datetime.now(timezone.utc).date(),
-                          notes or [], require_review, committed, force)
+        result = _release(Repository(root).require(), version, bump_level, day, notes or [], require_review, committed,
+                          force)
+        citation = root / "CITATION.cff"
+        if citation.exists():       # "Cite this repository" names the latest release
+            atomic_write(citation, _stamped(citation.name, citation.read_text(encoding="utf-8"), result.version,
+                                            day).encode("utf-8"))
     if dirty is not None:
         _commit_and_tag(root, result.version)
     return result
@@ -150,7 +155,8 @@ def release(root: Repository | Path, *, version: str | None = None, bump_auto: b
 def _commit_and_tag(root: Path, version: str) -> None:
     """Commit what the release wrote into the repository (index, changelog, the package's copy of
     the index) and tag that commit ``vX.Y.Z``: the commit that records the release."""
-    paths = [p for p in (INDEX.as_posix(), "CHANGELOG.md", PINNED_INDEX.as_posix()) if (root / p).exists()]
+    paths = [p for p in (INDEX.as_posix(), "CHANGELOG.md", "CITATION.cff", PINNED_INDEX.as_posix())
+             if (root / p).exists()]
     steps = [("add", "--", *paths), ("commit", "-q", "-m", f"Release {version}", "--", *paths),
              ("tag", "-a", f"v{version}", "-m", f"newsclaims {version}")]
     for step in steps:
