@@ -40,16 +40,18 @@ def clone(tmp_path: Path) -> Path:
     return tmp_path / "clone"
 
 
-def test_verify_release_of_the_first_release_passes_at_head(clone: Path):
-    """1.0.0 was cut by a toolkit that has changed a lot since; it is rebuilt by its own commit
-    (the base URL points nowhere, so nothing can be downloaded)."""
+def test_verify_release_of_every_published_release_passes_at_head(clone: Path):
+    """1.0.0 was cut by a toolkit that has changed a lot since; each release is rebuilt by its own
+    commit (the base URL points nowhere, so nothing can be downloaded)."""
     assert not (clone / "dist").exists()
-    r = _newsclaims("verify-release", "1.0.0", "--root", str(clone), cwd=clone)
-    assert r.returncode == 0, r.stderr
-    assert "every file matches" in r.stdout
-    entry = json.loads((clone / "releases" / "index.json").read_text())["releases"][0]
-    assert {f["path"] for f in entry["files"]} <= {p.relative_to(clone / "dist" / "newsclaims-1.0.0").as_posix()
-                                                   for p in (clone / "dist" / "newsclaims-1.0.0").rglob("*") if p.is_file()}
+    for entry in json.loads((clone / "releases" / "index.json").read_text())["releases"]:
+        version = entry["version"]
+        r = _newsclaims("verify-release", version, "--root", str(clone), cwd=clone)
+        assert r.returncode == 0, f"{version}: {r.stderr}"
+        assert "every file matches" in r.stdout
+        rebuilt = clone / "dist" / f"newsclaims-{version}"
+        assert {f["path"] for f in entry["files"]} <= {p.relative_to(rebuilt).as_posix()
+                                                       for p in rebuilt.rglob("*") if p.is_file()}
     r = _newsclaims("diff", "1.0.0", ".", "--root", str(clone), cwd=clone)
     assert r.returncode == 0 and "change level:" in r.stdout, r.stderr
 
@@ -61,12 +63,18 @@ def test_release_refuses_uncommitted_work_then_commits_and_tags(clone: Path):
     assert r.returncode != 0 and "uncommitted" in r.stderr and "DATASET.md" in r.stderr, r.stderr
     assert not (clone / "dist").exists()
     _run(GIT, "checkout", "--", "DATASET.md", cwd=clone)
+    # something to release: a keyword more (metadata, a PATCH), built and committed
+    meta = clone / "schemas" / "package.yaml"
+    meta.write_text(meta.read_text().replace("keywords: [", "keywords: [disinformation, ", 1))
+    assert _newsclaims("build", "--root", str(clone), cwd=clone).returncode == 0
+    _run(GIT, "commit", "-q", "-am", "A keyword more", cwd=clone)
     # with no dist/ and no network, the previous release comes from its commit
     r = _newsclaims("release", "--bump", "auto", "--date", "2026-11-23", "--note", "A test release.",
                     "--root", str(clone), cwd=clone)
     assert r.returncode == 0, r.stderr
     version = json.loads((clone / "releases" / "index.json").read_text())["releases"][-1]["version"]
-    assert version != "1.0.0" and f"released {version}" in r.stdout
+    previous = json.loads((ROOT / "releases" / "index.json").read_text())["releases"][-1]["version"]
+    assert f"released {version} (patch since {previous})" in r.stdout, r.stdout
     assert _run(GIT, "status", "--porcelain", cwd=clone).stdout == ""
     assert _run(GIT, "log", "-1", "--format=%s", cwd=clone).stdout.strip() == f"Release {version}"
     tagged = _run(GIT, "rev-parse", f"v{version}^{{commit}}", cwd=clone).stdout.strip()
