@@ -372,8 +372,10 @@ def verify_release(version: str = typer.Argument(..., help="A version in release
 @app.command("fetch")
 def fetch_cmd(version: str = typer.Argument(..., help='A published version, or "latest".'),
               dest: Optional[Path] = typer.Argument(None, help="Folder to create (default: newsclaims-VERSION)."),
-              base_url: Optional[str] = typer.Option(None, "--base-url", help="Where the release files are served ({version} is filled in)."),
-              index: Optional[Path] = typer.Option(None, "--index", help="Release index to trust (default: the repository's)."),
+              base_url: Optional[str] = typer.Option(None, "--base-url", help="A mirror: a folder laid out as dist/ "
+                                                     "(index.json beside newsclaims-X.Y.Z/), e.g. python -m http.server over it."),
+              index: Optional[Path] = typer.Option(None, "--index", help="Release index to trust (default: the checkout's, "
+                                                   "else the one the package ships)."),
               timeout: float = typer.Option(30.0, help="Seconds to wait for the server before retrying.")):
     """Download a whole release into a folder, verified file by file against the release index.
 

@@ -37,16 +37,6 @@ TIMEOUT = float(os.environ.get("NEWSCLAIMS_TIMEOUT", "30"))
 RETRIES = 2
 
 
-def default_base_url(version: str) -> str:
-    """The release address of *version* (``$NEWSCLAIMS_BASE_URL`` overrides it, e.g. a mirror).
-
-    >>> default_base_url("1.0.0") if "NEWSCLAIMS_BASE_URL" not in os.environ else 'https://github.com/newsclaims/newsclaims/releases/download/v1.0.0/'
-    'https://github.com/newsclaims/newsclaims/releases/download/v1.0.0/'
-    """
-    template = os.environ.get("NEWSCLAIMS_BASE_URL") or RELEASE_URL
-    return template.format(owner=OWNER, version=version)
-
-
 def _mirror(base_url: str | None) -> str | None:
     """The mirror address in use (``base_url``, else ``$NEWSCLAIMS_BASE_URL``), ending in "/"."""
     base = base_url or os.environ.get("NEWSCLAIMS_BASE_URL")
