@@ -248,13 +248,7 @@ def releases_and_load(work: Path, repo: Path) -> dict:
         trees.append({p.relative_to(rel).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                       for p in sorted(rel.rglob("*")) if p.is_file()})
     out = {"release_files": len(trees[0]), "releases_byte_identical": trees[0] == trees[1]}
-    rel = work / "release-1" / "dist" / "newsclaims-1.0.0"
-    flat = work / "served"                     # the server holds release assets by file name
-    flat.mkdir(exist_ok=True)
-    for p in rel.rglob("*"):
-        if p.is_file() and "seeds" not in p.parts:
-            shutil.copyfile(p, flat / p.name)
-    httpd, url = serve(flat)
+    httpd, url = serve(work / "release-1" / "dist")     # dist/ is a mirror as it stands
     cache = work / "cache"
     index = work / "release-1" / "releases" / "index.json"
     try:
