@@ -111,19 +111,12 @@ def development_version(root: Path) -> str:
     >>> development_version(Path("/nonexistent"))
     '1.0.0-dev'
     """
-    import json
     from newsclaims.datapackage.descriptor import semver_key, stable
     from newsclaims.datapackage.diff import bump
-    from newsclaims.datapackage.errors import NewsclaimsError
+    from newsclaims.reader.fetch import read_index
     path = Path(root) / "releases" / "index.json"
-    try:
-        releases = json.loads(path.read_text(encoding="utf-8"))["releases"]
-        versions = [r["version"] for r in releases if stable(r["version"])]
-    except FileNotFoundError:
-        versions = []
-    except (ValueError, KeyError, TypeError) as exc:
-        raise NewsclaimsError(f"not a release index ({type(exc).__name__})", file=path,
-                              hint="Restore it from git: the index is never edited by hand.") from None
+    releases = read_index(path)["releases"] if path.exists() else []
+    versions = [r["version"] for r in releases if stable(r["version"])]
     return f"{bump(max(versions, key=semver_key), 'minor')}-dev" if versions else "1.0.0-dev"
 
 

@@ -104,17 +104,23 @@ def _checked_index(data, where) -> dict:
     return data
 
 
+INDEX_LIMIT = 64 << 20
+"""The largest release index read from a server, in bytes."""
+
+
 def _published_index(url: str, cache_dir: str | Path | None, timeout: float) -> dict:
     """The release index a server publishes, kept in the cache (used when the server cannot be
     reached)."""
     import requests
     cached = cache_root(cache_dir) / "index.json"
     try:
-        resp = requests.get(url, timeout=(timeout, timeout))
-        resp.raise_for_status()
-        if len(resp.content) > 64 << 20:
-            raise NewsclaimsError("the release index is larger than 64 MiB", file=url)
-        data = _checked_index(json.loads(resp.content), url)
+        with requests.get(url, timeout=(timeout, timeout), stream=True) as resp:
+            resp.raise_for_status()
+            body = resp.raw.read(INDEX_LIMIT + 1, decode_content=True)     # never more than the limit
+        if len(body) > INDEX_LIMIT:
+            raise NewsclaimsError(f"the release index is larger than {INDEX_LIMIT >> 20} MiB", file=url,
+                                  hint="The server does not serve a release index; check base_url.")
+        data = _checked_index(json.loads(body), url)
     except (requests.RequestException, ValueError) as exc:
         if cached.is_file():
             return _read_index_file(cached)
@@ -125,7 +131,7 @@ def _published_index(url: str, cache_dir: str | Path | None, timeout: float) -> 
                                    "or pass index= a local releases/index.json.") from None
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_name(f".index.json.{os.getpid()}")
-    tmp.write_bytes(resp.content)
+    tmp.write_bytes(body)
     os.replace(tmp, cached)
     return data
 
