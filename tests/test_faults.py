@@ -67,8 +67,9 @@ def kill_at_random_moments(repo: Path, pristine: Path, args: list[str], old: dic
     """SIGKILL the command at KILLS random moments; after each, check old-or-new and validate.
 
     The delays are stratified over 0.3-1.0 of a whole run, one per stratum, so the late moments
-    around the commit point are always tried; when no run got past its commit (later runs can be
-    slower than the timed one), later moments are tried until one does.
+    around the commit point are always tried. A run that finishes before its kill shortens the
+    whole-run time the strata scale to; when no run got past its commit (later runs can be slower
+    than the timed one), later moments are tried until one does.
     """
     shutil.copytree(pristine, repo, symlinks=True)
     duration = timed_run(*args)               # one whole run on this machine sets the range of delays
@@ -83,10 +84,15 @@ def kill_at_random_moments(repo: Path, pristine: Path, args: list[str], old: dic
             delay = (0.3 + 0.7 * (kills + rng.random()) / KILLS) * duration
         else:
             delay = rng.uniform(0.9, 1.3) * duration
-        proc = start(*args)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        code = proc.wait()
+        proc, begin = start(*args), time.monotonic()
+        try:
+            code = proc.wait(timeout=delay)
+            # It finished before the kill: runs are faster than the timed one (a warm disk cache),
+            # so later delays scale to this run, or the late strata would never land a kill.
+            duration = min(duration, time.monotonic() - begin)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            code = proc.wait()
         check = runner.invoke(app, ["validate", str(repo), "--no-rows"])   # recovers first, as a user's would
         now = snapshot(repo, parts)
         state = "old" if now == old else "new" if now == new else "mixed"
