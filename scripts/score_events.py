@@ -51,6 +51,11 @@ GOLD_TYPES = {
     "armed clash": ("Battles", "Armed clash"),
     "remote explosive": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
     "volcanic eruption": ("Disasters", "Other disaster"),
+    "air strike": ("Explosions/Remote violence", "Air/drone strike"),
+    "riot": ("Riots", None),
+    "attack on civilians": ("Violence against civilians", "Attack"),
+    "abduction": ("Violence against civilians", "Abduction/forced disappearance"),
+    "company results": ("Economic releases", None),
 }
 
 

@@ -154,3 +154,36 @@ def test_a_weak_word_names_the_type_only_when_nothing_stronger_does():
     types = {tuple(sorted(link.claim_id for link in p.links)): p.sub_event_type for p in proposals}
     assert types == {("clm_b",): "Remote explosive/landmine/IED", ("clm_g",): "Accident",
                      ("clm_q", "clm_r"): "Earthquake"}, types
+
+
+def test_an_article_whose_claims_name_no_type_takes_its_leads_type():
+    """A broadcast's one claim ("officials say the attack happened before dawn") names no type;
+    its lead says pupils were kidnapped, and the report joins the wire's abduction."""
+    from newsclaims.pipeline.events import propose, rules_from
+    rules = rules_from({"event_types": [
+        {"type": "Violence against civilians", "sub_type": "Abduction/forced disappearance", "words": ["kidnapped", "abducted"]},
+        {"type": "Disasters", "sub_type": "Flood", "words": ["flood"]}]})
+    wire = _claim("clm_w", "src_1", "Armed men abducted 38 pupils in Kyiv, police said.", "plc_kyiv", "2026-11-03")
+    spoken = _claim("clm_s", "src_2", "Officials say the attack happened before dawn in Kyiv.", "plc_kyiv", "2026-11-03")
+    texts = {"src_2": "In Kyiv, gunmen have kidnapped dozens of pupils from a school.\n\n"
+                      "Officials say the attack happened before dawn in Kyiv."}
+    proposals, _ = propose([wire, spoken], rules, PLACES, {}, texts=texts)
+    assert [sorted(link.claim_id for link in p.links) for p in proposals] == [["clm_s", "clm_w"]]
+    assert proposals[0].sub_event_type == "Abduction/forced disappearance"
+    assert any("the article's lead reports abduction" in link.evidence for link in proposals[0].links)
+    # a lead that names no type either leaves the claim out rather than guessing
+    alone, _ = propose([spoken], rules, PLACES, {}, texts={"src_2": "Parents wait outside the school."})
+    assert alone == []
+
+
+def test_a_town_the_claims_name_is_the_place_of_an_event_the_gazetteer_cannot_place():
+    """The tagger reads "North Darfur" but not "Sorvan"; the claim's "the town of Sorvan" says
+    where the strike was, and both reports take that name."""
+    from newsclaims.pipeline.events import propose, rules_from
+    rules = rules_from({"event_types": [{"type": "Explosions/Remote violence", "sub_type": "Air/drone strike",
+                                         "words": ["drone strike", "drone attack"]}]})
+    wire = _claim("clm_w", "src_1", "A drone strike on the market in the town of Sorvan killed nine people.", None,
+                  "2026-09-13", place_names=["North Darfur"])
+    local = _claim("clm_l", "src_2", "Families in Sorvan buried 11 people after the drone attack.", None, "2026-09-13")
+    proposals, _ = propose([wire, local], rules, PLACES, {})
+    assert [(p.place_name, sorted(link.claim_id for link in p.links)) for p in proposals] == [("Sorvan", ["clm_l", "clm_w"])]

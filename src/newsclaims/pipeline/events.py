@@ -194,6 +194,32 @@ def casualty_rule(claims: list[dict], rules: list[Rule], evidence: dict[str, dic
     return rules[min(weight, key=lambda i: (-weight[i], i))] if weight else None
 
 
+def lead_rule(text: str | None, rules: list[Rule]) -> Rule | None:
+    """The type an article's headline and first paragraph report, for an article whose claims name
+    none ("Officials say the attack happened before dawn" under a lead about a kidnapping): the rule
+    whose words the lead uses most, weak words counting half (ties: the lexicon's order).
+
+    >>> rules = rules_from({"event_types": [
+    ...     {"type": "Disasters", "sub_type": "Flood", "words": ["flood"]},
+    ...     {"type": "Violence against civilians", "sub_type": "Abduction/forced disappearance", "words": ["kidnapped"]}]})
+    >>> lead_rule("Gunmen have kidnapped 20 pupils.\\n\\nOfficials say the attack was at dawn.", rules).sub_event_type
+    'Abduction/forced disappearance'
+    >>> lead_rule("Parents waited outside the school.", rules) is None
+    True
+    """
+    if not text:
+        return None
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    # the headline, and the first paragraph that reads as a sentence (not a masthead line)
+    lead = paragraphs[:1] + [p for p in paragraphs[1:] if len(p.split()) > 8][:1]
+    weight: dict[int, float] = {}
+    for i, rule in enumerate(rules):
+        if rule.words is not None:
+            for m in rule.words.finditer("\n".join(lead)):
+                weight[i] = weight.get(i, 0.0) + (_WEAK if m.group(0).lower() in rule.weak else _WORD)
+    return rules[min(weight, key=lambda i: (-weight[i], i))] if weight else None
+
+
 @dataclass
 class Link:
     claim_id: str
@@ -226,6 +252,7 @@ class Proposal:
     place_names: frozenset[str] = frozenset()   # lower-case names the gazetteer does not know
     kinds: frozenset[str] = frozenset()         # the rule's kinds its claims name (cholera, polio)
     capitalised: frozenset[str] = frozenset()   # lower-cased capitalised words of its quotes
+    towns: tuple[str, ...] = ()                 # names its claims give a town word ("the town of Sorvan")
 
 
 def _country(place_id: str | None, places: dict[str, dict]) -> str | None:
@@ -350,6 +377,24 @@ def countries_of(names) -> set[str]:
     return {iso[n.lower()] for n in names if n.lower() in iso}
 
 
+# A name its claims call a town, village or district: the most precise place a report gives, which
+# the trained tagger often misses ("the Sudanese town of Sorvan", "Mogadishu's Hodan district").
+_NAME = r"(?!(?:The|A|An|This|That|Each|Every|Its|Their)\b)[A-Z][\w'-]+"
+_TOWN = re.compile(r"\b(?:town|village|city|district|suburb|neighbou?rhood|township|hamlet) of "
+                   rf"({_NAME}(?:(?: (?:da|de|do|dos|das|del|di|du|al|el|la|le|van|von))? {_NAME})?)"
+                   rf"|\b({_NAME}) (?:district|neighbou?rhood|township)\b(?! of)")
+
+
+def towns_of(quotes) -> list[str]:
+    """Names *quotes* give a town word, in order.
+
+    >>> towns_of(["Shells hit the town of Mbandi on Monday.", "in Mogadishu's Hodan district",
+    ...           "near the town of Serra da Luz", "The district said", "the Turkish district of Kestane"])
+    ['Mbandi', 'Hodan', 'Serra da Luz', 'Kestane']
+    """
+    return [m.group(1) or m.group(2) for q in quotes for m in _TOWN.finditer(q or "")]
+
+
 def _shared_name(ps: list[Proposal]) -> str | None:
     """The place name most of the reports give (a region every report names rather than the
     country one of them adds); ties go to the first report's own choice.
@@ -361,6 +406,11 @@ def _shared_name(ps: list[Proposal]) -> str | None:
     >>> _shared_name([a, b])
     'Kasama'
     """
+    towns = list(dict.fromkeys(t for p in ps for t in p.towns))
+    if towns:
+        # the town most reports name (a town word in one, its name in the others), the first on ties
+        named = [_name_keys(p.place_names) | set(p.capitalised) | _name_keys(p.towns) for p in ps]
+        return max(towns, key=lambda t: (sum(_name_keys({t}) <= n for n in named), -towns.index(t)))
     counts: dict[str, int] = {}
     for p in ps:
         for key in _name_keys(p.place_names):
@@ -383,7 +433,8 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     """One article's proposals. Claims of one type form one event unless they disagree on where
     (country, region) or who did it (the side of the doer); a claim that leaves either open joins
     the nearest such event before it. A claim of no type that counts dead or injured takes the
-    article's :func:`casualty_rule`; any other belongs with the claim before it."""
+    article's :func:`casualty_rule`; any other belongs with the claim before it. When no claim
+    names a type, all of them are about what the article's :func:`lead_rule` reports."""
     lexicon = lexicon or {}
     shifts = [w.lower() for w in lexicon.get("topic_shifts") or []]
     demonyms = lexicon.get("demonyms") or {}
@@ -425,6 +476,12 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
             group.members.append((c, conf, f"{rule.sub_event_type} by {why}"))
             group.last = pos
             placed.setdefault(c["claim_id"], []).append(group)
+    if not groups and untyped and (lead := lead_rule(text, rules)) is not None:
+        # no claim names what happened, the lead does: its claims are about that
+        group = _Group(lead, "", {d: None for d in _DIMS})
+        group.members = [(c, 0.4, f"context: the article's lead reports {lead.sub_event_type.lower()}")
+                         for _, c in untyped if c["claim_id"] not in shifted]
+        groups, untyped = ([group], []) if group.members else (groups, untyped)
     for pos, c in untyped:
         before = [(p, x) for p, x in enumerate(ordered[:pos]) if x["claim_id"] in placed
                   and not any(g.year for g in placed[x["claim_id"]])]
@@ -460,6 +517,7 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
             if c.get("speaker_actor_id"):
                 actors.add((c["speaker_actor_id"], "announcer"))
         place = found[0] if found else None
+        towns = tuple(dict.fromkeys(towns_of(c.get("quote") for c in cs)))
         if place is None and group.rule.located_by:
             # "its forces intercepted 57 drones": where the defender is
             country = group.dims.get("side") if group.rule.located_by == group.rule.agent_role else None
@@ -474,11 +532,13 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
         out.append(Proposal("", group.rule.event_type, group.rule.sub_event_type, group.rule.cameo_code, _status(cs),
                             start, end, precision, basis, basis_claim, place,
                             places[place].get("geo_precision") if place else None, sorted(actors), links,
-                            [source_id], 1.0, place_name=None if place or not names else max(dict.fromkeys(names), key=names.count),
+                            [source_id], 1.0, place_name=None if place else towns[0] if towns else
+                            max(dict.fromkeys(names), key=names.count) if names else None,
                             place_names=frozenset(n.lower() for n in names),
                             kinds=frozenset(m.group(0).lower() for c in cs for m in group.rule.kinds.finditer(c.get("quote") or ""))
                             if group.rule.kinds else frozenset(),
-                            capitalised=frozenset(w.lower() for c in cs for w in re.findall(r"\b[A-Z][a-z]+", c.get("quote") or ""))))
+                            capitalised=frozenset(w.lower() for c in cs for w in re.findall(r"\b[A-Z][a-z]+", c.get("quote") or "")),
+                            towns=tuple(towns)))
     return out
 
 
@@ -682,7 +742,8 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
                                sorted({s for p in ps for s in p.sources}), confidence, why,
                                None if place_p.place_id else _shared_name(ps),
                                frozenset().union(*(p.place_names for p in ps)), frozenset().union(*(p.kinds for p in ps)),
-                               frozenset().union(*(p.capitalised for p in ps))))
+                               frozenset().union(*(p.capitalised for p in ps)),
+                               tuple(dict.fromkeys(t for p in ps for t in p.towns))))
         for i in members:
             where[i] = event_id
     possible = sorted({(min(where[i], where[j]), max(where[i], where[j]), s, "; ".join(w))
