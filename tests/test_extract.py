@@ -120,6 +120,14 @@ def test_hard_line_breaks_and_abbreviations_do_not_split_sentences(g):
     assert first["date_start"] == date(2025, 11, 11)
 
 
+def test_a_returning_officer_returns_nothing(g):
+    """"Returning" names the officer who runs a count, not prisoners handed back."""
+    from newsclaims.pipeline.ingest import Seed
+    text = "Count ends\n\nReturning officer Mercy Chirwa said 412 ballots were rejected as spoilt.\n"
+    x = extract_article(Seed("src_" + "1" * 16, "x.txt", "1" * 64, text, None, date(2026, 7, 13), "day"), g)
+    assert [(c["value"], c["object"], c["predicate"]) for c in figures(x)] == [(412, "ballots", None)]
+
+
 @pytest.mark.parametrize("text,value", [("1,200", 1200), ("two and a half thousand", 2500), ("8.8 million", 8.8e6),
                                         ("twenty-five", 25), ("a dozen", 12)])
 def test_number_expressions(text, value):

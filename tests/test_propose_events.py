@@ -187,3 +187,16 @@ def test_a_town_the_claims_name_is_the_place_of_an_event_the_gazetteer_cannot_pl
     local = _claim("clm_l", "src_2", "Families in Sorvan buried 11 people after the drone attack.", None, "2026-09-13")
     proposals, _ = propose([wire, local], rules, PLACES, {})
     assert [(p.place_name, sorted(link.claim_id for link in p.links)) for p in proposals] == [("Sorvan", ["clm_l", "clm_w"])]
+
+
+def test_a_count_of_the_dead_never_takes_a_type_without_casualties():
+    """A report on a miner's shares says the blast "killed 11 workers": the dead are the
+    accident's, not company results', though "share price" is the longer word of the sentence."""
+    from newsclaims.pipeline.events import propose, rules_from
+    rules = rules_from({"event_types": [
+        {"type": "Disasters", "sub_type": "Accident", "words": ["blast"], "casualties": True},
+        {"type": "Economic releases", "sub_type": "Company results", "words": ["share price"]}]})
+    claim = _claim("clm_k", "src_1", "The share price fell after last week's blast at its mine killed 11 workers.", "plc_kyiv",
+                   "2026-03-16", predicate="killed")
+    proposals, _ = propose([claim], rules, PLACES, {}, {"casualty_predicates": ["killed"]})
+    assert [p.sub_event_type for p in proposals] == ["Accident"]

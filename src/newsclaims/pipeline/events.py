@@ -366,6 +366,23 @@ def _iso_keys() -> frozenset[str]:
     return frozenset(_name_keys(_iso_names()))
 
 
+@functools.lru_cache(maxsize=1)
+def _country_pattern() -> re.Pattern:
+    import pycountry
+    names = {n for c in pycountry.countries for n in (c.name, getattr(c, "common_name", c.name)) if "," not in n}
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
+
+
+def countries_named(text: str) -> list[str]:
+    """The names of countries *text* gives, as written, in order (case matters: "Chad" the country,
+    not "chad").
+
+    >>> countries_named("Polls closed in Malawi's run-off; observers from Zambia and Kenya watched.")
+    ['Malawi', 'Zambia', 'Kenya']
+    """
+    return _country_pattern().findall(text)
+
+
 def countries_of(names) -> set[str]:
     """The countries (ISO alpha-2) that place names name or lie in, as far as ISO 3166 knows them
     (towns it does not list say nothing).
@@ -453,6 +470,10 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     untyped: list[tuple[int, dict]] = []
     for pos, c in enumerate(ordered):
         hit = classify(c, rules, main, evidence[c["claim_id"]], c["claim_id"] in shifted)
+        if hit is not None and c.get("predicate") in counting and not hit[0].casualties:
+            # "a blast killed 11 workers" in a report on the miner's shares counts the blast's dead
+            lethal_only = {i: e for i, e in evidence[c["claim_id"]].items() if rules[i].casualties}
+            hit = classify(c, rules, main, lethal_only, c["claim_id"] in shifted) if lethal_only else None
         if hit is not None and main is not None and hit[0] is not main and hit[1].startswith("weak word"):
             hit = None      # "pulled from collapsed buildings" in an earthquake report is about the quake
         if hit is None and lethal is not None and c.get("predicate") in counting:
@@ -497,6 +518,9 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     # the places the article names (its dateline's first): where its events are when a group's own
     # claims name none
     everywhere = _names([{"place_names": article_names or []}], lexicon) or _names(ordered, lexicon)
+    # countries the text names that the tagger missed ("Malawi's presidential run-off")
+    seen = {n.lower() for n in everywhere}
+    everywhere += [n for n in dict.fromkeys(countries_named(text or "")) if n.lower() not in seen]
     out = []
     for group in groups:
         cs = [m[0] for m in group.members]
