@@ -116,7 +116,7 @@ def test_entry_matching_nothing_fails_with_file_and_line(repo):
     with pytest.raises(NewsclaimsError) as exc:
         build(repo)
     assert f"000_0ef0543dc155b7a5.yaml:{line}" in str(exc.value) and "matches no claim" in str(exc.value)
-    report = validate(repo, rows=False)
+    report = validate(repo)
     assert [(f.check, f.row) for f in report.errors] == [("curation_matches", line)]
     r = cli("review", "--root", str(repo))
     assert r.returncode == 1 and "matches no claim" in r.stdout

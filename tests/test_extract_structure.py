@@ -194,7 +194,7 @@ def test_a_mention_that_is_not_the_seed_text_is_an_error(tmp_path, table, column
         row[column] = "x" + row[column][1:]
 
     edit_csv(pkg, table, shift)
-    report = validate(pkg, rows=False)
+    report = validate(pkg)
     assert any(e.check == "mention_in_quote" and e.table == table for e in report.errors), report.errors
 
 

@@ -140,7 +140,8 @@ def _print_report(report, fmt: Format) -> None:
 @app.command("validate")
 def validate_cmd(path: Path = typer.Argument(Path("."), help="Data package: a repository, a release directory or a release zip."),
                  format: Format = typer.Option(Format.text, "--format", "-f", help="text, json (one object per failure) or github (annotations)."),
-                 rows: bool = typer.Option(True, "--rows/--no-rows", help="Also run frictionless row validation (slow on large tables).")):
+                 frictionless: bool = typer.Option(False, "--frictionless/--no-frictionless", help="Also run frictionless' own row pass (slow on large tables; the schemas and rules already reject what it rejects)."),
+                 rows: Optional[bool] = typer.Option(None, "--rows/--no-rows", hidden=True, help="Old name of --frictionless/--no-frictionless.")):
     """Check a data package: descriptor, file hashes, rows, schemas and cross-table rules.
 
     Exit 0 valid, 1 invalid data, 2 unreadable input. A zip is checked for unsafe entries, then
@@ -151,7 +152,7 @@ def validate_cmd(path: Path = typer.Argument(Path("."), help="Data package: a re
     if not _is_zip(path):
         run(recover_repository, path)
     with _unpacked(path) as package:
-        report = run(validate_repository, package, rows=rows)
+        report = run(validate_repository, package, frictionless=frictionless if rows is None else rows)
     report.path = path
     _print_report(report, format)
     raise typer.Exit(0 if report.valid else 1)

@@ -239,7 +239,8 @@ def sub_event_type_matches(t: Tables) -> Iterator[Failure]:
     df = t.frames["events"]
     for idx in df.index:
         sub, typ = df.at[idx, "sub_event_type"], df.at[idx, "event_type"]
-        if pd.notna(sub) and sub in parents and parents[sub] != typ:
+        # a missing event_type is the schema's to report (required), not a mismatch to crash on
+        if pd.notna(sub) and sub in parents and pd.notna(typ) and parents[sub] != typ:
             yield t.fail("events", idx, "sub_event_type", "sub_event_type_matches", sub,
                          f"{sub!r} belongs to {parents[sub]!r}, not {typ!r}")
 
@@ -254,11 +255,13 @@ def date_basis_target(t: Tables) -> Iterator[Failure]:
         kinds = dict(zip(t.frames["sources"]["source_id"], t.frames["sources"]["kind"]))
     for idx in df.index:
         basis = df.at[idx, "date_basis"]
+        basis = None if pd.isna(basis) else basis       # missing: the schema reports it (required)
         if basis == "claim" and pd.isna(df.at[idx, "date_basis_claim_id"]):
             yield t.fail("events", idx, "date_basis_claim_id", "date_basis_target", None, "date_basis is claim but no claim is named")
         if basis == "reference":
             sid = df.at[idx, "date_basis_source_id"]
-            if pd.isna(sid) or kinds.get(sid, "reference") != "reference":
+            kind = kinds.get(sid, "reference")
+            if pd.isna(sid) or pd.notna(kind) and kind != "reference":
                 yield t.fail("events", idx, "date_basis_source_id", "date_basis_target", sid,
                              "date_basis is reference but no reference source is named")
 

@@ -66,20 +66,57 @@ def content_hash(df: pd.DataFrame, table: Table) -> str:
     return h.hexdigest()
 
 
+def _categorical(column: pa.ChunkedArray, dtype: pd.CategoricalDtype) -> pd.Categorical:
+    """A dictionary or string column as a categorical of the schema's categories, built from the
+    codes (no string per row); a value outside them becomes missing, as ``astype`` would."""
+    import numpy as np
+    import pyarrow.compute as pc
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    codes = []
+    position = {c: i for i, c in enumerate(dtype.categories)}
+    for chunk in column.chunks:
+        remap = np.array([position.get(v, -1) for v in chunk.dictionary.to_pylist()] + [-1], dtype=np.int32)
+        idx = chunk.indices.fill_null(len(remap) - 1).to_numpy(zero_copy_only=False)
+        codes.append(remap[idx])
+    joined = np.concatenate(codes) if codes else np.empty(0, dtype=np.int32)
+    return pd.Categorical.from_codes(joined, dtype=dtype)
+
+
 def read_parquet_typed(path: Path, table: Table) -> pd.DataFrame:
-    """A Parquet table with the dtypes derived from its schema."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    mapping = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
-               pa.bool_(): pd.BooleanDtype()}
-    frame = pq.read_table(path).to_pandas(types_mapper=mapping.get, ignore_metadata=True)
+    """A Parquet table with the dtypes derived from its schema.
+
+    Categoricals are built from the dictionary codes and dates converted in Arrow, so reading
+    costs about what ``pd.read_parquet`` does.
+
+    >>> import tempfile
+    >>> from newsclaims.datapackage.schema import Table
+    >>> t = Table("t", "T", "", [{"name": "id", "type": "string"}, {"name": "day", "type": "date"},
+    ...     {"name": "kind", "type": "string", "categories": [{"value": "a"}, {"value": "b"}]}], ["id"])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / "t.parquet").write_bytes(parquet_bytes(pd.DataFrame(
+    ...         {"id": ["x", "y"], "day": ["2026-01-02", None], "kind": ["b", None]}), t))
+    ...     df = read_parquet_typed(Path(d) / "t.parquet", t)
+    >>> [str(df[c].dtype) for c in df], df["kind"].tolist(), str(df["day"][0])
+    (['string', 'datetime64[s]', 'category'], ['b', nan], '2026-01-02 00:00:00')
+    """
+    import pyarrow.compute as pc
+    arrow = pq.read_table(path)
     dtypes = table.pandas_dtypes()
+    special = {}
     for name, dtype in dtypes.items():
-        col = frame[name]
+        if name not in arrow.column_names:
+            continue
         if isinstance(dtype, pd.CategoricalDtype):
-            frame[name] = col.astype("string").astype(dtype)
+            special[name] = _categorical(arrow.column(name), dtype)
         elif str(dtype).startswith("datetime64"):
-            frame[name] = pd.to_datetime(col).astype(dtype)
+            col = arrow.column(name)
+            special[name] = pd.Series(pc.cast(col, pa.timestamp("s")).to_pandas(), dtype=dtype) \
+                if pa.types.is_date(col.type) or pa.types.is_timestamp(col.type) else pd.to_datetime(col.to_pandas()).astype(dtype)
+    rest = arrow.drop_columns(list(special)).replace_schema_metadata(None)
+    frame = rest.to_pandas(types_mapper=_PANDAS_TYPES.get)
+    for name, values in special.items():
+        frame[name] = values.to_numpy() if isinstance(values, pd.Series) else values
     return frame[table.columns]
 
 

@@ -224,10 +224,11 @@ Check = Callable[[Path], Iterable[Failure]]
 """An extra check a higher layer adds (the pipeline's "every curation entry still matches")."""
 
 
-def validate(path: Path, *, rows: bool = True, checks: Iterable[Check] = ()) -> Report:
+def validate(path: Path, *, frictionless: bool = False, checks: Iterable[Check] = ()) -> Report:
     """Validate a data package directory (the repository or a release).
 
-    ``rows=False`` skips the slow frictionless row pass (pandera enforces the same constraints);
+    ``frictionless=True`` adds frictionless' own row pass (slow; the pandera schemas and the rules
+    reject everything it does, which ``tests/test_validate.py`` checks on a corpus of bad tables);
     each of *checks* is run on the package folder and its failures are added (the pipeline adds
     its curation check this way; see ``newsclaims.pipeline.checks``).
     Raises :class:`NewsclaimsError` only when the descriptor itself cannot be read.
@@ -235,7 +236,7 @@ def validate(path: Path, *, rows: bool = True, checks: Iterable[Check] = ()) -> 
     root, desc = read_descriptor(path)
     report = Report(root)
     paths = _check_descriptor(root, desc, report)
-    if rows and not report.errors:
+    if frictionless and not report.errors:
         _frictionless_rows(root / "datapackage.json", report)
     schemas = {r["name"]: table_from_resource(r) for r in desc["resources"] if isinstance(r, dict) and "name" in r}
     frames = {}

@@ -136,7 +136,7 @@ def _build(repo: Repository, progress, options: Options, docs: Docs | None, on_c
             progress("validating the new package")
             # pandera and the rules check every constraint the frictionless row pass would (a test
             # holds them equal); that pass costs ~1.5 s per 100k rows, so `validate` runs it, build not.
-            report = validate(stage, rows=False)
+            report = validate(stage)
             if not report.valid:
                 first = report.errors[0]
                 file, line, column = _where(first, origins, root)

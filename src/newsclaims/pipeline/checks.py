@@ -21,12 +21,12 @@ def curation_failures(repo: Repository | Path) -> list[Failure]:
     return [Failure(None, p.line, None, p.field, "curation_matches", None, p.message, file=p.file) for p in problems]
 
 
-def validate_repository(path: Repository | Path, *, rows: bool = True) -> Report:
+def validate_repository(path: Repository | Path, *, frictionless: bool = False) -> Report:
     """``validate`` of the package at *path*; in a repository, also its curation check.
 
-    >>> validate_repository(Path(__file__).resolve().parents[3], rows=False).valid
+    >>> validate_repository(Path(__file__).resolve().parents[3]).valid
     True
     """
     repo = Repository.of(path)
     checks = [lambda _root: curation_failures(repo)] if repo.has_curation else []
-    return validate(repo.root, rows=rows, checks=checks)
+    return validate(repo.root, frictionless=frictionless, checks=checks)

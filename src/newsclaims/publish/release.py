@@ -176,7 +176,7 @@ def _release(repo: Repository, version: str | None, bump_level: str | None, day:
     if version and any(r["version"] == version for r in index["releases"]):
         raise NewsclaimsError(f"version {version} is already released; releases are immutable", file=root / INDEX,
                               hint="Choose a new version (or --bump auto).")
-    report = validate_repository(repo, rows=True)
+    report = validate_repository(repo)      # the staged release gets frictionless' pass too, below
     if not report.valid:
         first = report.errors[0]
         raise InvalidData(f"the package is invalid ({len(report.errors)} error(s)); first: {first.message}",
@@ -218,7 +218,7 @@ def _release(repo: Repository, version: str | None, bump_level: str | None, day:
         try:
             section = changelog_entry(version, day.isoformat(), d, notes)
             entry = _write_release(root, stage, desc, version, day, section, d.level if previous else "initial", previous)
-            check = validate(stage, rows=True)
+            check = validate(stage, frictionless=True)
             if not check.valid:
                 raise InvalidData(f"the release does not validate: {check.errors[0].message}", file=check.errors[0].file)
             index["releases"].append(entry)

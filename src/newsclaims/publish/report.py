@@ -191,7 +191,7 @@ def report(package: Path, *, title: str | None = None, proposals: list | None = 
     package = Path(package)
     ds = load(package, format="csv")
     plt = _matplotlib()
-    checked = validate(package, rows=False)
+    checked = validate(package)
     counts = pd.DataFrame({"table": list(ds.frames), "rows": [len(f) for f in ds.frames.values()]})
     claims = ds.claims
     per_source = claims.merge(ds.sources[["source_id", "title"]], on="source_id")["title"].map(_short).value_counts()
