@@ -666,6 +666,15 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     index = {c["claim_id"]: c for c in claims}
     feats = [_features(p, index) for p in parts]
     memo: dict[tuple[int, int], tuple[float, list[str]]] = {}
+    # Everything the score reads of a report; two reports with one profile score alike against
+    # any third, so a merge compares distinct profiles only (many reports of one big event share
+    # theirs: checking every pair made merging quadratic in the size of the event).
+    profile_ids: dict[tuple, int] = {}
+    profile = [profile_ids.setdefault(
+        (p.event_type, p.sub_event_type, p.date_precision == "year", p.kinds, p.place_id, p.place_names, p.capitalised,
+         p.date_start, p.date_end, p.date_basis, f.name_keys, f.countries, f.actors,
+         tuple(sorted((k, tuple(sorted(v, key=str))) for k, v in f.things.items()))), len(profile_ids))
+        for p, f in zip(parts, feats)]
 
     def pair(i: int, j: int) -> tuple[float, list[str]]:
         if (i, j) not in memo:
@@ -728,17 +737,30 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     # unlike reports).
     member: dict[int, int] = {i: i for i in range(len(parts))}
     groups: dict[int, list[int]] = {i: [i] for i in range(len(parts))}
+    sources: dict[int, set[str]] = {i: {parts[i].sources[0]} for i in range(len(parts))}
+    shapes: dict[int, dict[int, int]] = {i: {profile[i]: i} for i in range(len(parts))}   # profile -> a member
+    # Two groups that may not join never may: growing only adds pairs across them. Remembering
+    # that keeps merging from re-checking them for every other pair of their members.
+    refused: dict[int, set[int]] = {}
     for (i, j), (score, _) in sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0])):
         a, b = member[i], member[j]
-        if score < MERGE or a == b:
+        if score < MERGE or a == b or b in refused.get(a, ()):
             continue
-        if {parts[x].sources[0] for x in groups[a]} & {parts[y].sources[0] for y in groups[b]}:
-            continue
-        if any(pair(min(x, y), max(x, y))[0] < _LINKABLE for x in groups[a] for y in groups[b]):
+        if sources[a] & sources[b] or \
+                any(pair(min(x, y), max(x, y))[0] < _LINKABLE for x in shapes[a].values() for y in shapes[b].values()):
+            refused.setdefault(a, set()).add(b)
+            refused.setdefault(b, set()).add(a)
             continue
         for y in groups.pop(b):
             member[y] = a
             groups[a].append(y)
+        sources[a] |= sources.pop(b)
+        for shape, y in shapes.pop(b).items():
+            shapes[a].setdefault(shape, y)
+        for x in refused.pop(b, set()):
+            refused[x].discard(b)
+            refused[x].add(a)
+            refused.setdefault(a, set()).add(x)
     clusters = {k: sorted(v) for k, v in groups.items()}
     merged, where = [], {}
     for members in clusters.values():
