@@ -200,3 +200,25 @@ def test_a_count_of_the_dead_never_takes_a_type_without_casualties():
                    "2026-03-16", predicate="killed")
     proposals, _ = propose([claim], rules, PLACES, {}, {"casualty_predicates": ["killed"]})
     assert [p.sub_event_type for p in proposals] == ["Accident"]
+
+
+def test_arrests_at_a_rally_are_the_rallys_and_a_forecast_does_not_date_it():
+    """As in ACLED, arrests at a demonstration are part of it; "more rain tomorrow" dates a
+    forecast, not the flood."""
+    from newsclaims.pipeline.events import propose, rules_from
+    from datetime import date
+    rules = rules_from({"event_types": [
+        {"type": "Protests", "sub_type": "Peaceful protest", "words": ["rally", "rallied"]},
+        {"type": "Strategic developments", "sub_type": "Arrests", "words": ["arrests", "detained"], "part_of": ["Protests"]},
+        {"type": "Disasters", "sub_type": "Flood", "words": ["flooding"]}]})
+    rally = [_claim("clm_r", "src_1", "Thousands rallied in Kyiv, police said.", "plc_kyiv", "2026-05-03"),
+             _claim("clm_d", "src_1", "Police said 23 people were detained in Kyiv.", "plc_kyiv", "2026-05-03", char_start=50),
+             _claim("clm_b", "src_2", "Police say the rally in Kyiv was calm, though officers made arrests.", "plc_kyiv", "2026-05-03")]
+    flood = [_claim("clm_f", "src_3", "Flooding hit Kyiv this week, officials said.", "plc_kyiv", "2026-10-12",
+                    date_precision="week"),
+             _claim("clm_t", "src_3", "More flooding is on the way tomorrow, forecasters say.", "plc_kyiv", "2026-10-14",
+                    char_start=40)]
+    proposals, _ = propose([*rally, *flood], rules, PLACES, {"src_3": date(2026, 10, 13)})
+    kinds = {tuple(sorted(link.claim_id for link in p.links)): (p.sub_event_type, p.date_start) for p in proposals}
+    assert kinds == {("clm_b", "clm_d", "clm_r"): ("Peaceful protest", date(2026, 5, 3)),
+                     ("clm_f", "clm_t"): ("Flood", date(2026, 10, 12))}, kinds

@@ -58,6 +58,7 @@ class Rule:
     word_list: tuple[str, ...] = ()
     casualties: bool = False
     weak: frozenset[str] = frozenset()
+    part_of: frozenset[str] = frozenset()      # event types a claim of this rule belongs to when it reports one
 
 
 def _words(words: list[str] | None) -> re.Pattern | None:
@@ -84,7 +85,8 @@ def rules_from(lexicon: dict, allowed: dict[str, set[str]] | None = None) -> lis
         out.append(Rule(r["type"], r["sub_type"], r.get("cameo"), frozenset(r.get("predicates") or []),
                         frozenset(r.get("objects") or []), _words(words), r.get("agent_role"), r.get("thing_role"),
                         r.get("located_by"), _words(r.get("kinds")), tuple(w.lower() for w in words),
-                        bool(r.get("casualties")), frozenset(w.lower() for w in r.get("weak_words") or [])))
+                        bool(r.get("casualties")), frozenset(w.lower() for w in r.get("weak_words") or []),
+                        frozenset(r.get("part_of") or [])))
     return out
 
 
@@ -266,6 +268,9 @@ def _status(claims: list[dict]) -> str:
 
 def _date(claims: list[dict], published: date | None) -> tuple:
     dated = [c for c in claims if c.get("date_start") and c.get("date_precision") in _PRECISION_RANK]
+    # what is reported happened by the day it was published: "more rain is on the way tomorrow"
+    # dates a forecast, not the flood (unless every date the claims give is ahead)
+    dated = [c for c in dated if published is None or c["date_start"] <= published] or dated
     if dated:
         best = min(dated, key=lambda c: (_PRECISION_RANK[c["date_precision"]], str(c["date_start"]), c["claim_id"]))
         return best["date_start"], best["date_end"], best["date_precision"], "claim", best["claim_id"]
@@ -476,6 +481,13 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
             hit = classify(c, rules, main, lethal_only, c["claim_id"] in shifted) if lethal_only else None
         if hit is not None and main is not None and hit[0] is not main and hit[1].startswith("weak word"):
             hit = None      # "pulled from collapsed buildings" in an earthquake report is about the quake
+        if hit is not None and hit[0].part_of:
+            # "officers made arrests" at a rally: the rally's, when the claim or the article reports one
+            own = [rules[i] for i in sorted(evidence[c["claim_id"]], key=lambda i: -evidence[c["claim_id"]][i][0])
+                   if rules[i].event_type in hit[0].part_of]
+            whole = own[0] if own else main if main is not None and main.event_type in hit[0].part_of else None
+            if whole is not None:
+                hit = (whole, f"{hit[1]}; part of the {whole.sub_event_type.lower()} it reports")
         if hit is None and lethal is not None and c.get("predicate") in counting:
             hit = (lethal, f"casualties {c['predicate']!r} in an article about {lethal.sub_event_type.lower()}")
         if hit is None:
