@@ -222,3 +222,19 @@ def test_arrests_at_a_rally_are_the_rallys_and_a_forecast_does_not_date_it():
     kinds = {tuple(sorted(link.claim_id for link in p.links)): (p.sub_event_type, p.date_start) for p in proposals}
     assert kinds == {("clm_b", "clm_d", "clm_r"): ("Peaceful protest", date(2026, 5, 3)),
                      ("clm_f", "clm_t"): ("Flood", date(2026, 10, 12))}, kinds
+
+
+def test_a_report_whose_claims_give_no_date_takes_its_leads_day():
+    """The broadcast dates the rally only in its lead ("tonight"): that day, not the week before
+    publication, and the report joins the wire's."""
+    from newsclaims.pipeline.events import propose, rules_from
+    from datetime import date
+    rules = rules_from({"event_types": [{"type": "Protests", "sub_type": "Peaceful protest", "words": ["rally", "rallied"]}]})
+    wire = _claim("clm_w", "src_1", "Thousands rallied on Sunday, police said.", None, "2026-05-03")
+    spoken = _claim("clm_s", "src_2", "Police say the rally was largely peaceful.", None)
+    texts = {"src_2": "Rally\n\nHuge crowds filled the avenue in the capital tonight, chanting against the bill.\n\n"
+                      "Police say the rally was largely peaceful."}
+    published = {"src_1": date(2026, 5, 4), "src_2": date(2026, 5, 3)}
+    proposals, _ = propose([wire, spoken], rules, PLACES, published, texts=texts)
+    assert [(sorted(link.claim_id for link in p.links), p.date_start, p.date_precision) for p in proposals] == \
+        [(["clm_s", "clm_w"], date(2026, 5, 3), "day")]

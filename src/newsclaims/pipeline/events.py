@@ -211,13 +211,11 @@ def lead_rule(text: str | None, rules: list[Rule]) -> Rule | None:
     """
     if not text:
         return None
-    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    # the headline, and the first paragraph that reads as a sentence (not a masthead line)
-    lead = paragraphs[:1] + [p for p in paragraphs[1:] if len(p.split()) > 8][:1]
+    lead = _lead(text)
     weight: dict[int, float] = {}
     for i, rule in enumerate(rules):
         if rule.words is not None:
-            for m in rule.words.finditer("\n".join(lead)):
+            for m in rule.words.finditer(lead):
                 weight[i] = weight.get(i, 0.0) + (_WEAK if m.group(0).lower() in rule.weak else _WORD)
     return rules[min(weight, key=lambda i: (-weight[i], i))] if weight else None
 
@@ -266,7 +264,38 @@ def _status(claims: list[dict]) -> str:
     return "occurred" if "asserted" in kinds else "announced" if "hedged" in kinds else "planned"
 
 
-def _date(claims: list[dict], published: date | None) -> tuple:
+def _lead(text: str) -> str:
+    """The headline and the first paragraph that reads as a sentence (not a masthead line)."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "\n".join(paragraphs[:1] + [p for p in paragraphs[1:] if len(p.split()) > 8][:1])
+
+
+def lead_date(text: str | None, published: date | None) -> tuple[date, date] | None:
+    """The day the lead says something happened, for an article whose claims give no date
+    ("Huge crowds filled the avenue tonight"): its first past date of day precision within the
+    week before publication; a wire dateline ("KYIV, May 4 (Wire) -") is the filing day, not one.
+
+    >>> lead_date("Rally\\n\\nHuge crowds filled Rustaveli Avenue in the capital tonight, chanting.", date(2026, 5, 3))
+    (datetime.date(2026, 5, 3), datetime.date(2026, 5, 3))
+    >>> lead_date("TBILISI, May 4 (Wire) - Crowds filled the avenue, police said.", date(2026, 5, 4)) is None
+    True
+    """
+    from newsclaims.pipeline.extract.dates import find_dates, resolve
+    if not text or published is None:
+        return None
+    lead = _lead(text)
+    cut = re.search(r"\)\s+[-–—]\s", lead[:120])
+    lead = lead[cut.end():] if cut else lead
+    for expr in find_dates(lead):
+        if expr.future:
+            continue
+        r = resolve(expr, published, None)
+        if r.date_start and r.precision == "day" and timedelta(0) <= published - r.date_start <= timedelta(days=_WEEK):
+            return r.date_start, r.date_end
+    return None
+
+
+def _date(claims: list[dict], published: date | None, lead: tuple[date, date] | None = None) -> tuple:
     dated = [c for c in claims if c.get("date_start") and c.get("date_precision") in _PRECISION_RANK]
     # what is reported happened by the day it was published: "more rain is on the way tomorrow"
     # dates a forecast, not the flood (unless every date the claims give is ahead)
@@ -274,6 +303,8 @@ def _date(claims: list[dict], published: date | None) -> tuple:
     if dated:
         best = min(dated, key=lambda c: (_PRECISION_RANK[c["date_precision"]], str(c["date_start"]), c["claim_id"]))
         return best["date_start"], best["date_end"], best["date_precision"], "claim", best["claim_id"]
+    if lead:
+        return lead[0], lead[1], "day", "publication", None
     if published:
         # Reported, so no later than the publication day; news reports the last few days.
         return published - timedelta(days=6), published, "week", "publication", None
@@ -527,6 +558,7 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
             first = next((g for g in groups if g.rule is main and not g.year), groups[0])
             first.members.append((c, 0.5, "context: the article's main event"))
     states = _states(places)
+    lead_day = lead_date(text, published)
     # the places the article names (its dateline's first): where its events are when a group's own
     # claims name none
     everywhere = _names([{"place_names": article_names or []}], lexicon) or _names(ordered, lexicon)
@@ -537,7 +569,7 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     for group in groups:
         cs = [m[0] for m in group.members]
         names = _names(cs, lexicon) + everywhere
-        start, end, precision, basis, basis_claim = _date(cs, published)
+        start, end, precision, basis, basis_claim = _date(cs, published, lead_day)
         found = sorted({c["place_id"] for c in cs if c.get("place_id") in places}
                        | {p for c in cs for p in c.get("places_named") or [] if p in places
                           and (group.dims.get("admin1") is None or places[p].get("admin1") == group.dims["admin1"])},
@@ -631,7 +663,9 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
             score, why = score - 0.1, why + ["places named apart"]
     if a.date_start and b.date_start:
         gap = max((b.date_start - a.date_end).days, (a.date_start - b.date_end).days)
-        precise = all(p.date_basis == "claim" and (p.date_end - p.date_start).days <= _WEEK for p in (a, b))
+        # a claim's date, or the lead's day ("tonight"); not the publication week
+        precise = all((p.date_basis == "claim" or p.date_precision == "day") and (p.date_end - p.date_start).days <= _WEEK
+                      for p in (a, b))
         if gap <= 0 and precise:
             score, why = score + 0.2, why + ["dates overlap"]
         elif gap <= 3 and precise:
