@@ -117,3 +117,18 @@ def test_a_refusal_that_matches_no_claim_names_its_line(grown):
         events_yaml.write_text(original, encoding="utf-8")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "events.yaml" in result.stderr and "not in" in result.stderr, result.stderr
+
+
+def test_a_decision_on_a_proposal_a_curated_event_absorbs_names_its_line(grown):
+    """The grown article's report of the overnight attack is absorbed by the curated attack: a
+    decision about it would silently do nothing, so the build says so, at the decision's line."""
+    repo, stem = grown
+    (repo / "curation" / "proposals.yaml").write_text(
+        f'- claim: {{seed: {stem}, quote: "launched 176 drones and one ballistic", figure: "176"}}\n'
+        f'  status: rejected\n  note: A test decision.\n', encoding="utf-8")
+    try:
+        result = cli("build", "--root", str(repo))
+    finally:
+        (repo / "curation" / "proposals.yaml").write_text("[]\n", encoding="utf-8")
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert "proposals.yaml:1" in result.stderr and f"curated event {ATTACK} absorbs" in result.stderr, result.stderr

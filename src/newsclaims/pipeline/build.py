@@ -96,6 +96,9 @@ def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, op
                                          {x.source_id: x.place_names for x in extractions},
                                          {s.source_id: s.text for s in seeds})
     absorbed = events.absorb(proposals, possible, curated.rows, claims, g.places, curated.decisions)
+    if absorbed.ignored and not collect:
+        raise absorbed.ignored[0]
+    curated.problems.extend(absorbed.ignored)
     for table in ("events", "event_actors", "claim_events"):
         curated.rows[table] = curated.rows[table] + getattr(absorbed, table)
     # relations follow events (claims that proposals put together are compared too), places by the gazetteer

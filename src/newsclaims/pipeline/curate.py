@@ -364,7 +364,8 @@ class _Application:
             except NewsclaimsError as exc:
                 self.problems(exc)
                 continue
-            self.decisions[claim] = {"status": entry["status"], "note": entry.get("note")}
+            self.decisions[claim] = {"status": entry["status"], "note": entry.get("note"),
+                                     "error": lambda message, hint, _i=i, _loc=located: _loc.error(message, _i, "claim", hint=hint)}
 
     def relations(self) -> None:
         located = self.files["relations"]

@@ -881,6 +881,7 @@ class Absorbed:
     event_actors: list[dict] = field(default_factory=list)
     claim_events: list[dict] = field(default_factory=list)
     possibly_same: list[dict] = field(default_factory=list)
+    ignored: list = field(default_factory=list)     # errors: decisions on proposals a curated event absorbed
 
 
 def _curated_proposal(row: dict, links: list[str], actors: list[tuple[str, str]], places: dict[str, dict]) -> Proposal:
@@ -953,6 +954,11 @@ def absorb(proposals: list[Proposal], possible: list[tuple], curated: dict[str, 
                 target, why = scored[0][1], "; ".join(scored[0][0][1])
         if target is not None:
             home[p.event_id] = target
+            for c in ids:
+                if c in decisions and "error" in decisions[c]:
+                    out.ignored.append(decisions[c]["error"](
+                        f"this decision is about a proposal that the curated event {target} absorbs ({why}), so it has no effect",
+                        f"Remove it, or keep the proposal out of {target} with refuses: in curation/events.yaml."))
             for l in p.links:
                 if l.claim_id not in reviewed and (l.claim_id, target) not in have:
                     have.add((l.claim_id, target))
@@ -971,7 +977,9 @@ def absorb(proposals: list[Proposal], possible: list[tuple], curated: dict[str, 
             "date_start": p.date_start, "date_end": p.date_end, "date_precision": p.date_precision,
             "date_basis": p.date_basis, "date_basis_claim_id": p.date_basis_claim_id,
             "date_basis_source_id": p.sources[0] if p.date_basis == "publication" else None,
-            "date_note": None if p.date_basis == "claim" else "No claim dates it: the week up to the publication of the report.",
+            "date_note": None if p.date_basis == "claim" else
+            "No claim dates it: the day the report's lead gives." if p.date_precision == "day" else
+            "No claim dates it: the week up to the publication of the report.",
             "place_id": p.place_id, "geo_precision": p.geo_precision,
             "notes": "Proposed by extraction" + (f"; reports taken for one event: {', '.join(p.merged_because)}"
                                                  if p.merged_because else "")
