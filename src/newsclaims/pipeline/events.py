@@ -558,7 +558,10 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
             first = next((g for g in groups if g.rule is main and not g.year), groups[0])
             first.members.append((c, 0.5, "context: the article's main event"))
     states = _states(places)
-    lead_day = lead_date(text, published)
+    # the lead's day, read only when some group has no dated claim (resolving dates is not free)
+    undated = any(not any(m[0].get("date_start") and m[0].get("date_precision") in _PRECISION_RANK for m in g.members)
+                  for g in groups)
+    lead_day = lead_date(text, published) if undated else None
     # the places the article names (its dateline's first): where its events are when a group's own
     # claims name none
     everywhere = _names([{"place_names": article_names or []}], lexicon) or _names(ordered, lexicon)
@@ -606,7 +609,7 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
                             kinds=frozenset(m.group(0).lower() for c in cs for m in group.rule.kinds.finditer(c.get("quote") or ""))
                             if group.rule.kinds else frozenset(),
                             capitalised=frozenset(w.lower() for c in cs for w in re.findall(r"\b[A-Z][a-z]+", c.get("quote") or "")),
-                            towns=tuple(towns)))
+                            towns=towns))
     return out
 
 
@@ -712,15 +715,6 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     index = {c["claim_id"]: c for c in claims}
     feats = [_features(p, index) for p in parts]
     memo: dict[tuple[int, int], tuple[float, list[str]]] = {}
-    # Everything the score reads of a report; two reports with one profile score alike against
-    # any third, so a merge compares distinct profiles only (many reports of one big event share
-    # theirs: checking every pair made merging quadratic in the size of the event).
-    profile_ids: dict[tuple, int] = {}
-    profile = [profile_ids.setdefault(
-        (p.event_type, p.sub_event_type, p.date_precision == "year", p.kinds, p.place_id, p.place_names, p.capitalised,
-         p.date_start, p.date_end, p.date_basis, f.name_keys, f.countries, f.actors,
-         tuple(sorted((k, tuple(sorted(v, key=str))) for k, v in f.things.items()))), len(profile_ids))
-        for p, f in zip(parts, feats)]
 
     def pair(i: int, j: int) -> tuple[float, list[str]]:
         if (i, j) not in memo:
@@ -784,7 +778,6 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     member: dict[int, int] = {i: i for i in range(len(parts))}
     groups: dict[int, list[int]] = {i: [i] for i in range(len(parts))}
     sources: dict[int, set[str]] = {i: {parts[i].sources[0]} for i in range(len(parts))}
-    shapes: dict[int, dict[int, int]] = {i: {profile[i]: i} for i in range(len(parts))}   # profile -> a member
     # Two groups that may not join never may: growing only adds pairs across them. Remembering
     # that keeps merging from re-checking them for every other pair of their members.
     refused: dict[int, set[int]] = {}
@@ -793,7 +786,7 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
         if score < MERGE or a == b or b in refused.get(a, ()):
             continue
         if sources[a] & sources[b] or \
-                any(pair(min(x, y), max(x, y))[0] < _LINKABLE for x in shapes[a].values() for y in shapes[b].values()):
+                any(pair(min(x, y), max(x, y))[0] < _LINKABLE for x in groups[a] for y in groups[b]):
             refused.setdefault(a, set()).add(b)
             refused.setdefault(b, set()).add(a)
             continue
@@ -801,8 +794,6 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
             member[y] = a
             groups[a].append(y)
         sources[a] |= sources.pop(b)
-        for shape, y in shapes.pop(b).items():
-            shapes[a].setdefault(shape, y)
         for x in refused.pop(b, set()):
             refused[x].discard(b)
             refused[x].add(a)
