@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 from helpers import cli
@@ -114,6 +115,22 @@ def test_reports_of_one_flood_merge_and_a_flood_elsewhere_stays_apart():
     later = _claim("clm_e", "src_9", "The floods in Kyiv receded.", "plc_kyiv", "2026-03-02")
     again, _ = propose([*claims, later], rules_from(RULES), PLACES, {"src_9": None})
     assert merged.event_id in {p.event_id for p in again}
+
+
+def test_an_earlier_report_added_later_keeps_the_events_id():
+    """A curator back-fills the first wire report of a flood two others already tell: it was
+    published first, but it joined the corpus last, and the event keeps the id it had."""
+    from newsclaims.pipeline.events import propose, rules_from
+    claims = [_claim("clm_b", "src_b", "Floods swept Kyiv on Monday.", "plc_kyiv", "2026-03-02"),
+              _claim("clm_c", "src_c", "The flooding in Kyiv left 40 homes underwater.", "plc_kyiv", "2026-03-02")]
+    published = {"src_a": date(2026, 3, 2), "src_b": date(2026, 3, 3), "src_c": date(2026, 3, 4)}
+    added = {"src_b": "seeds/000_b.txt", "src_c": "seeds/001_c.txt"}
+    before, _ = propose(claims, rules_from(RULES), PLACES, published, added=added)
+    first = _claim("clm_a", "src_a", "Floods hit Kyiv overnight.", "plc_kyiv", "2026-03-02")
+    after, _ = propose([*claims, first], rules_from(RULES), PLACES, published,
+                       added={**added, "src_a": "seeds/002_a.txt"})
+    assert len(before) == len(after) == 1 and len(after[0].links) == 3, after
+    assert after[0].event_id == before[0].event_id
 
 
 def test_a_death_toll_naming_no_type_takes_the_type_the_article_is_about():

@@ -94,7 +94,7 @@ def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, op
     proposals, possible = events.propose(claims, events.rules_of(repo), g.places, {s.source_id: s.anchor for s in seeds},
                                          g.lexicon, {**g.actors, **new_actors},
                                          {x.source_id: x.place_names for x in extractions},
-                                         {s.source_id: s.text for s in seeds})
+                                         {s.source_id: s.text for s in seeds}, {s.source_id: s.file for s in seeds})
     absorbed = events.absorb(proposals, possible, curated.rows, claims, g.places, curated.decisions)
     if absorbed.ignored and not collect:
         raise absorbed.ignored[0]

@@ -696,14 +696,20 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
 def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
             published: dict[str, date | None], lexicon: dict | None = None,
             actors: dict[str, dict] | None = None, names: dict[str, list[str]] | None = None,
-            texts: dict[str, str] | None = None) -> tuple[list[Proposal], list[tuple[str, str, float, str]]]:
+            texts: dict[str, str] | None = None,
+            added: dict[str, str] | None = None) -> tuple[list[Proposal], list[tuple[str, str, float, str]]]:
     """Event proposals from *claims* (as the extractor gives them), merged across articles.
 
     Returns the proposals and the pairs that are possibly the same event: ``(event_id, event_id,
     score, why)``. *published* maps a source id to its publication day; *lexicon* gives topic
     shifts and demonyms, *actors* the state actor of each country, *names* the place names each
     article mentions (:attr:`Extraction.place_names`), *texts* each article's text (for the type
-    of casualty counts whose sentence names none).
+    of casualty counts whose sentence names none), *added* a key that orders articles as they
+    joined the corpus (the seed file, numbered by ``add-seed``; the source id when not given).
+
+    A merged event's id rests on the claims of the article that joined the corpus first, so an
+    article added later never changes it, even one published earlier (a curator back-filling
+    the first wire report).
     """
     by_source: dict[str, list[dict]] = {}
     for c in claims:
@@ -802,8 +808,8 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     merged, where = [], {}
     for members in clusters.values():
         ps = [parts[i] for i in members]
-        first = min(ps, key=lambda p: (published.get(p.sources[0]) or date.max, p.sources[0], p.place_id or "",
-                                       sorted(l.claim_id for l in p.links)))
+        first = min(ps, key=lambda p: ((added or {}).get(p.sources[0], p.sources[0]), p.sources[0],
+                                       p.place_id or "", sorted(l.claim_id for l in p.links)))
         # the sub-type most of its claims take (first article's on ties)
         sub = max(ps, key=lambda p: (sum(len(q.links) for q in ps if q.sub_event_type == p.sub_event_type), p is first))
         defining = sorted(l.claim_id for l in first.links) + [first.sub_event_type, first.place_id or ""]
@@ -861,7 +867,8 @@ def proposals_of(root, *, jobs: int | None = None):
     extractions, _ = extract_all(repo.seeds, g, root=repo.root, jobs=jobs)
     claims = [c for x in extractions for c in x.claims]
     return propose(claims, rules_of(repo), g.places, {s.source_id: s.anchor for s in repo.seeds}, g.lexicon, g.actors,
-                   {x.source_id: x.place_names for x in extractions}, {s.source_id: s.text for s in repo.seeds})
+                   {x.source_id: x.place_names for x in extractions}, {s.source_id: s.text for s in repo.seeds},
+                   {s.source_id: s.file for s in repo.seeds})
 
 
 @dataclass
