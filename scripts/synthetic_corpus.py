@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -107,8 +108,97 @@ def generate(n: int, seed: int = 0, start: date = date(2025, 11, 1)) -> list[Art
     return articles
 
 
-def write_repository(dest: Path, n: int, seed: int = 0) -> Path:
-    """A repository of *n* synthetic seeds (schemas and gazetteer copied, no curation) at *dest*."""
+DEVSET = ROOT / "tests" / "devset"
+_MONTHS = {m for d in range(1, 13) for m in (date(2025, d, 1).strftime("%B"), date(2025, d, 1).strftime("%b"))}
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w,]\d)")
+
+
+def _templates() -> list[dict]:
+    """The development set's articles (fiction written for this project), as headline, body
+    paragraphs, topic and story."""
+    out = []
+    for gold_path in sorted(DEVSET.glob("*.yaml")):
+        gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
+        text = gold_path.with_suffix(".txt").read_text(encoding="utf-8")
+        paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+        # a line of a few words under the headline is the outlet's or desk's name, not news
+        body = [p for p in paragraphs[1:] if len(p.split()) > 6]
+        if not body:
+            continue
+        out.append({"id": gold["id"], "headline": paragraphs[0], "body": body, "topic": gold.get("topic"),
+                    "story": gold.get("story")})
+    return out
+
+
+def _vary_numbers(rng: random.Random, paragraph: str) -> str:
+    """Figures moved by up to 30% (years, and numbers inside dates, stay), written as before."""
+    def move(m: re.Match) -> str:
+        whole, frac = m.group(1), m.group(2)
+        value = int(whole.replace(",", ""))
+        before = m.string[max(0, m.start() - 10):m.start()].split()
+        if (1900 <= value <= 2100 and not frac) or (before and before[-1].rstrip(".") in _MONTHS) \
+                or rng.random() < 0.3 or value < 3:
+            return m.group(0)
+        new = max(1, round(value * rng.uniform(0.7, 1.3)))
+        text = f"{new:,}" if "," in whole else str(new)
+        return text + (f".{rng.randrange(10 ** (len(frac) - 1))}" if frac else "")
+    return _NUMBER.sub(move, paragraph)
+
+
+def generate_news(n: int, seed: int = 0, start: date = date(2025, 1, 6)) -> list[Article]:
+    """*n* articles of real news length (2-4 KB) and variety, made from the development set's
+    fiction: each event is one of its stories (or articles), reported by one to four outlets on
+    a day of a year; each article is a report of that event, its figures moved a little (so
+    outlets agree or disagree), followed by background paragraphs of other reports on the same
+    subject until the article is 2 to 4 KB; page furniture at the end. The same (n, seed) always
+    gives the same texts.
+
+    >>> a = generate_news(6, seed=1)
+    >>> [x.text for x in a] == [x.text for x in generate_news(6, seed=1)] and len(a) == 6
+    True
+    >>> all(2000 <= len(x.text.encode()) <= 4400 for x in a)
+    True
+    """
+    rng = random.Random(seed)
+    templates = _templates()
+    stories: dict[str, list[dict]] = {}
+    for t in templates:
+        stories.setdefault(t["story"] or t["id"], []).append(t)
+    by_topic: dict[str, list[dict]] = {}
+    for t in templates:
+        by_topic.setdefault(t["topic"] or "", []).append(t)
+    keys = sorted(stories)
+    articles: list[Article] = []
+    event = 0
+    while len(articles) < n:
+        reports = stories[keys[rng.randrange(len(keys))]]
+        day = start + timedelta(days=rng.randrange(0, 365))
+        for k in range(min(rng.choice([1, 2, 3, 3, 4]), n - len(articles))):
+            lead = reports[k % len(reports)]
+            published = day + timedelta(days=rng.choice([0, 1, 1, 2]))
+            outlet = OUTLETS[(event * 5 + k) % len(OUTLETS)]
+            paragraphs = [_vary_numbers(rng, p) for p in lead["body"]]
+            target = rng.randrange(2000, 4000)
+            # background: paragraphs of other reports on the subject first, then of any, none twice
+            same = [p for t in by_topic[lead["topic"] or ""] if t is not lead for p in t["body"]]
+            rest = [p for t in templates if t["topic"] != lead["topic"] for p in t["body"]]
+            background = rng.sample(same, len(same)) + rng.sample(rest, min(len(rest), 40))
+            while sum(len(p) + 2 for p in paragraphs) < target - 200 and background:
+                paragraphs.append(_vary_numbers(rng, background.pop(0)))
+            lines = [lead["headline"], "", f"{outlet} | {published:%B} {published.day}, {published.year}", ""]
+            for p in paragraphs:
+                lines += [p, ""]
+            lines += rng.sample(FURNITURE, rng.randrange(0, 4))
+            text = "\n".join(lines).rstrip("\n") + "\n"
+            articles.append(Article(text, outlet, published))
+        event += 1
+    return articles
+
+
+def write_repository(dest: Path, n: int, seed: int = 0, kind: str = "strikes") -> Path:
+    """A repository of *n* synthetic seeds at *dest*, schemas and gazetteer copied. *kind*
+    ``strikes`` (short articles in the seeds' shape, no curation) or ``news`` (:func:`generate_news`,
+    with the two real seeds, their curation and the project's docs/, so every curation rule runs)."""
     sys.path.insert(0, str(ROOT / "src"))
     import pandas as pd
     from newsclaims.datapackage import csvio
@@ -120,7 +210,15 @@ def write_repository(dest: Path, n: int, seed: int = 0) -> Path:
     for part in ("schemas", "gazetteer"):
         shutil.copytree(ROOT / part, dest / part, dirs_exist_ok=True)
     rows = []
-    for i, a in enumerate(generate(n, seed)):
+    if kind == "news":
+        shutil.copytree(ROOT / "curation", dest / "curation", dirs_exist_ok=True)
+        shutil.copytree(ROOT / "docs", dest / "docs", dirs_exist_ok=True)
+        real = pd.read_csv(ROOT / "seeds" / "catalog.csv", dtype="string", keep_default_na=False).replace("", pd.NA)
+        for file in real["file"]:
+            shutil.copyfile(ROOT / file, dest / file)
+        rows += real.to_dict("records")
+    articles = generate_news(n, seed) if kind == "news" else generate(n, seed)
+    for i, a in enumerate(articles, start=10 if rows else 0):    # after the real seeds 000 and 004
         data = a.text.encode("utf-8")
         digest = sha256_hex(data)
         name = f"seeds/{i:05d}_{digest[:16]}.txt"
@@ -141,8 +239,11 @@ def main() -> None:
     parser.add_argument("n", type=int, help="number of articles")
     parser.add_argument("dest", type=Path, help="repository folder to create")
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same corpus)")
+    parser.add_argument("--kind", choices=["news", "strikes"], default="news",
+                        help="news: real-length varied articles with the seeds and their curation (default); "
+                             "strikes: short articles in the seeds' shape")
     args = parser.parse_args()
-    write_repository(args.dest, args.n, args.seed)
+    write_repository(args.dest, args.n, args.seed, args.kind)
     print(f"wrote {args.n} articles to {args.dest / 'seeds'}")
 
 

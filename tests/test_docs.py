@@ -140,3 +140,17 @@ def test_a_build_commits_the_codebook_of_the_tables_it_wrote(tmp_path):
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert (repo / "docs" / "codebook.md").read_text(encoding="utf-8") == codebook(repo)
+
+
+def test_a_long_table_shows_its_first_rows_and_says_where_the_rest_are():
+    """A report of ten thousand articles stays readable: a table past MAX_ROWS is cut there,
+    with a note naming where every row is; a short one is shown whole, with no note."""
+    import pandas as pd
+    from newsclaims.publish.report import MAX_ROWS, _table
+    long = pd.DataFrame({"event": [f"evt_{i:05d}" for i in range(MAX_ROWS + 57)]})
+    page = _table(long, "data/events.csv")
+    assert page.count("<tr>") == MAX_ROWS             # the body rows (the header row is styled)
+    assert f"The first {MAX_ROWS:,} of {MAX_ROWS + 57:,} rows; all of them: data/events.csv." in page
+    assert f"evt_{MAX_ROWS - 1:05d}" in page and f"evt_{MAX_ROWS:05d}" not in page
+    short = _table(long.head(5), "data/events.csv")
+    assert short.count("<tr>") == 5 and "all of them" not in short

@@ -135,3 +135,18 @@ def test_benchmark_smoke_run(tmp_path):
     assert all(v["frictionless_valid"] and v["newsclaims_validate_s"] > 0 for v in report["validate"].values())
     assert report["release_and_load"]["releases_byte_identical"] is True
     assert report["release_and_load"]["load_ratio"] > 0
+
+
+def test_the_news_corpus_is_real_length_varied_and_curated(tmp_path):
+    """The benchmark's corpus: articles of 2-4 KB, none the same, beside the two real seeds with
+    their curation, so the events, relations and corrections rules run on it."""
+    articles = synthetic_corpus.generate_news(12, seed=5)
+    sizes = [len(a.text.encode()) for a in articles]
+    assert all(1900 <= n <= 4500 for n in sizes) and len({a.text for a in articles}) == 12, sizes
+    repo = synthetic_corpus.write_repository(tmp_path / "repo", 12, seed=5, kind="news")
+    result = cli("build", "--root", str(repo))
+    assert result.returncode == 0, result.stderr
+    count = {name: (repo / "data" / f"{name}.csv").read_text(encoding="utf-8").count("\n") - 1
+             for name in ("sources", "claim_corrections", "claim_relations", "events")}
+    assert count["sources"] >= 14 and count["claim_corrections"] >= 1 and count["claim_relations"] >= 1, count
+    assert (repo / "docs" / "report.html").is_file()

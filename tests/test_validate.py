@@ -106,6 +106,24 @@ def test_figure_bounds_rule(repo):
     assert failures(repo, "figure_bounds")
 
 
+def test_a_speaker_who_downs_more_than_were_launched_fails_on_that_claim(repo):
+    """The air force says 139 drones were shot down; were its launched count of the same attack
+    100, the 139 would be impossible, and the rule names that claim's row."""
+    attack, downed, launched = "evt_russian_air_attack_2025_11_16", "clm_61b6c66ce69041df", "clm_4ee6be85db3ecd5a"
+    assert not failures(repo, "speaker_figures_consistent")
+
+    def launch_fewer(header, rows):
+        next(r for r in rows if r["claim_id"] == launched)["value"] = "100"
+
+    def same_event(header, rows):
+        next(r for r in rows if r["claim_id"] == downed)["event_id"] = attack
+    edit_csv(repo, "claims", launch_fewer)
+    edit_csv(repo, "claim_events", same_event)
+    found = failures(repo, "speaker_figures_consistent")
+    assert [(f.key, f.value) for f in found] == [(downed, "139.0")], [f.as_dict() for f in found]
+    assert "139 drones shot down but only 100 launched" in found[0].message
+
+
 def test_date_order_rule(repo):
     def bad(header, rows):
         r = next(r for r in rows if r["date_start"])

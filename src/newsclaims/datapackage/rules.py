@@ -285,13 +285,16 @@ def speaker_figures_consistent(t: Tables) -> Iterator[Failure]:
         return
     claims = t.frames["claims"]
     claims = claims[(claims["claim_kind"] == "figure") & (claims["review_status"] != "rejected")]
-    merged = claims.reset_index().merge(t.frames["claim_events"], on="claim_id")
-    for (event, speaker, obj), group in merged.groupby(["event_id", "speaker_actor_id", "object"], dropna=True):
-        launched = group.loc[group["predicate"] == "launched", "value"]
-        for _, row in group[group["predicate"].isin(["shot down", "hit"])].iterrows():
-            if len(launched) and row["value"] > launched.max():
-                yield t.fail("claims", row["index"], "value", "speaker_figures_consistent", row["value"],
-                             f"{speaker} says {row['value']:g} {obj} {row['predicate']} but only {launched.max():g} launched ({event})")
+    keys = ["event_id", "speaker_actor_id", "object"]
+    merged = claims[["claim_id", "speaker_actor_id", "object", "predicate", "value"]].rename_axis("row").reset_index() \
+        .merge(t.frames["claim_events"][["claim_id", "event_id"]], on="claim_id").dropna(subset=keys)
+    # the most launched per (event, speaker, thing), beside every count shot down or hit of it
+    launched = merged[merged["predicate"] == "launched"].groupby(keys, observed=True)["value"].max().rename("launched")
+    downed = merged[merged["predicate"].isin(["shot down", "hit"])].merge(launched.reset_index(), on=keys)
+    for row in downed[(downed["value"] > downed["launched"]).fillna(False)].sort_values(keys + ["row"]).itertuples():
+        yield t.fail("claims", row.row, "value", "speaker_figures_consistent", row.value,
+                     f"{row.speaker_actor_id} says {row.value:g} {row.object} {row.predicate} but only "
+                     f"{row.launched:g} launched ({row.event_id})")
 
 
 @rule

@@ -32,8 +32,13 @@ class Table:
     def columns(self) -> list[str]:
         return [f["name"] for f in self.fields]
 
+    @functools.cached_property
+    def _by_name(self) -> dict[str, dict]:
+        return {f["name"]: f for f in self.fields}
+
     def field(self, name: str) -> dict:
-        return next(f for f in self.fields if f["name"] == name)
+        """The field called *name* (``KeyError`` if the table has none)."""
+        return self._by_name[name]
 
     def categories(self, name: str) -> list | None:
         cats = self.field(name).get("categories")

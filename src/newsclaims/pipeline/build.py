@@ -27,9 +27,10 @@ class BuildResult:
     report: Report
 
 
-Docs = Callable[[Path, Path, Path], list[str]]
-"""Writes derived documents of a package: ``docs(package, repository root, target)`` returns the
-paths written under *target* (the publishing layer's ``write_docs`` is the one the CLI passes)."""
+Docs = Callable[..., list[str]]
+"""Writes derived documents of a package: ``docs(package, repository root, target, checked=)``
+returns the paths written under *target* (the publishing layer's ``write_docs`` is the one the
+CLI passes); *checked* is the package's validation report, as the build has it already."""
 
 
 def build(root: Repository | Path, *, progress: Callable[[str], None] = lambda _: None, options: Options | None = None,
@@ -150,7 +151,7 @@ def _build(repo: Repository, progress, options: Options, docs: Docs | None, on_c
             paths = ["data", "datapackage.json"]
             if docs is not None and (root / "docs").is_dir():
                 progress("writing docs/")
-                paths += docs(stage, root, stage)
+                paths += docs(stage, root, stage, checked=report)
             (stage / "seeds").unlink()
             progress("replacing data/, datapackage.json and docs/")
             commit(root, stage, paths, committed=lambda: (committed.append(True), on_commit()))

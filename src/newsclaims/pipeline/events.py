@@ -98,19 +98,52 @@ _PREDICATE, _OBJECT, _WORD, _WEAK, _MAIN = 2.5, 2.0, 1.0, 0.5, 0.4
 
 
 @functools.lru_cache(maxsize=8)
-def _word_index(rules: tuple[Rule, ...]) -> tuple[re.Pattern | None, dict[str, tuple[int, ...]]]:
-    """One pattern for the words of every rule (longest first: "mortar fire" is not "fire"), and
-    the rules each word belongs to."""
+def _word_index(rules: tuple[Rule, ...]) -> tuple[int, dict[str, tuple[int, ...]]]:
+    """The words of every rule, each with the rules it belongs to, and the most word tokens one
+    of them spans ("run-off" spans two)."""
     owners: dict[str, list[int]] = {}
     for i, rule in enumerate(rules):
         for w in rule.word_list:
             owners.setdefault(w, []).append(i)
-    return _words(list(owners)), {w: tuple(v) for w, v in owners.items()}
+    longest = max((len(_TOKEN.findall(w)) for w in owners), default=0)
+    return longest, {w: tuple(v) for w, v in owners.items()}
 
 
-def _evidences(claim: dict, rules: list[Rule], cued: frozenset[int] = frozenset()) -> dict[int, tuple[float, list[str], int]]:
+_TOKEN = re.compile(r"\w+")
+
+
+def _words_in(text: str, longest: int, words) -> list[str]:
+    """The lexicon *words* in *text* (lower-cased), as whole words, left to right, the longest at
+    each place and none overlapping ("mortar fire" is not "fire"): what one alternation of them
+    all, longest first, would find, in one look-up per run of tokens instead of a scan.
+
+    >>> _words_in("Mortar fire and a pile-up; no fires.", 2, {"mortar fire", "fire", "pile-up"})
+    ['mortar fire', 'pile-up']
+    """
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    out, i = [], 0
+    while i < len(spans):
+        for j in range(min(len(spans), i + longest) - 1, i - 1, -1):
+            w = text[spans[i][0]:spans[j][1]].lower()       # (lower-casing may change a text's length)
+            if w in words:
+                out.append(w)
+                i = j
+                break
+        i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _opening(words: tuple[str, ...]) -> re.Pattern | None:
+    """A pattern for a text that opens with one of *words* (whole words)."""
+    return re.compile(r"(?:" + "|".join(re.escape(w) for w in words) + r")\b") if words else None
+
+
+def _evidences(claim: dict, rules: list[Rule], cued: frozenset[int] = frozenset(),
+               index: tuple | None = None) -> dict[int, tuple[float, list[str], int]]:
     """Rule index -> (strength, evidence, length of the longest word matched) for every rule a
-    claim matches; the weak words of the *cued* rules (whose cues the article uses) count whole."""
+    claim matches; the weak words of the *cued* rules (whose cues the article uses) count whole.
+    *index* is :func:`_word_index` of the rules, when already at hand (hashing the rules is not free)."""
     out: dict[int, tuple[float, list[str], int]] = {}
     for i, rule in enumerate(rules):
         strength, why = 0.0, []
@@ -121,11 +154,10 @@ def _evidences(claim: dict, rules: list[Rule], cued: frozenset[int] = frozenset(
             strength, why = strength + _OBJECT, why + [f"object {claim['object']!r}"]
         if strength:
             out[i] = (strength, why, 0)
-    pattern, owners = _word_index(tuple(rules))
+    longest, owners = index or _word_index(tuple(rules))
     best: dict[int, str] = {}
-    for m in pattern.finditer(claim.get("quote") or "") if pattern else ():
-        w = m.group(0).lower()
-        for i in owners.get(w, ()):
+    for w in _words_in(claim.get("quote") or "", longest, owners):
+        for i in owners[w]:
             if i not in best or (w not in rules[i].weak or i in cued, len(w)) > \
                     (best[i] not in rules[i].weak or i in cued, len(best[i])):
                 best[i] = w
@@ -549,10 +581,11 @@ def _article_proposals(source_id: str, claims: list[dict], rules: list[Rule], pl
     actors_of = actors or {}
     state_actors = {a["country"]: k for k, a in sorted(actors_of.items()) if a.get("type") == "state"}
     ordered = sorted(claims, key=lambda c: (c.get("char_start") or 0, c["claim_id"]))
-    shifted = {c["claim_id"] for c in ordered
-               if any(re.match(rf"{re.escape(w)}\b", (c.get("quote") or "").lower()) for w in shifts)}
+    shift = _opening(tuple(shifts))
+    shifted = {c["claim_id"] for c in ordered if shift is not None and shift.match((c.get("quote") or "").lower())}
     cued = frozenset(i for i, r in enumerate(rules) if r.cues is not None and text and r.cues.search(text))
-    evidence = {c["claim_id"]: _evidences(c, rules, cued) for c in ordered}
+    index = _word_index(tuple(rules))
+    evidence = {c["claim_id"]: _evidences(c, rules, cued, index) for c in ordered}
     main = main_rule(ordered, rules, evidence)
     counting = set(lexicon.get("casualty_predicates") or [])
     lethal = casualty_rule(ordered, rules, evidence, text) \
@@ -759,6 +792,15 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
     return round(min(score, 1.0), 2), why
 
 
+_LAST: dict[tuple, list] = {}
+"""The articles' proposals of the last :func:`propose` call, by what they were computed from."""
+
+
+def _digest(value) -> str:
+    import json
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
             published: dict[str, date | None], lexicon: dict | None = None,
             actors: dict[str, dict] | None = None, names: dict[str, list[str]] | None = None,
@@ -781,9 +823,21 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     for c in claims:
         if c.get("review_status") != "rejected":
             by_source.setdefault(c["source_id"], []).append(c)
-    parts = [p for s in sorted(by_source) for p in _article_proposals(s, by_source[s], rules, places, published.get(s),
-                                                                                     lexicon, actors, (names or {}).get(s),
-                                                                                     (texts or {}).get(s))]
+    global _LAST
+    setting = _digest([places, lexicon, actors, [repr(r) for r in rules]])
+    memo_now: dict[tuple, list[Proposal]] = {}
+    parts = []
+    for s in sorted(by_source):
+        # an article's proposals are a pure function of its claims, text and the setting: a
+        # second call on the same articles (a build's report, curation set aside) reuses them
+        key = (setting, s, published.get(s), _digest([by_source[s], (names or {}).get(s), (texts or {}).get(s)]))
+        found = _LAST.get(key)
+        if found is None:
+            found = _article_proposals(s, by_source[s], rules, places, published.get(s), lexicon, actors,
+                                       (names or {}).get(s), (texts or {}).get(s))
+        memo_now[key] = found
+        parts += found
+    _LAST = memo_now
     index = {c["claim_id"]: c for c in claims}
     feats = [_features(p, index) for p in parts]
     memo: dict[tuple[int, int], tuple[float, list[str]]] = {}

@@ -9,12 +9,14 @@ from newsclaims.publish.codebook import PATH as CODEBOOK, codebook
 from newsclaims.publish.report import PATH as REPORT, report
 
 
-def write_docs(package: Path, root: Path, target: Path) -> list[str]:
+def write_docs(package: Path, root: Path, target: Path, *, checked=None) -> list[str]:
     """Write the codebook (from *root*'s schemas) and the report of *package* under
-    *target*/docs; return the paths written, relative to *target*."""
+    *target*/docs; return the paths written, relative to *target*. *checked*, the package's
+    validation report, is computed when not given (a build passes the one it has)."""
     (target / "docs").mkdir(parents=True, exist_ok=True)
     (target / CODEBOOK).write_bytes(codebook(root, data=package).encode("utf-8"))
     from newsclaims.pipeline.events import proposals_of
-    proposals, _ = proposals_of(root)       # extraction is cached by the build that calls this
-    (target / REPORT).write_bytes(report(package, title="newsclaims — working tree", proposals=proposals).encode("utf-8"))
+    proposals, _ = proposals_of(root)       # curation set aside; extraction is cached by the build
+    (target / REPORT).write_bytes(report(package, title="newsclaims — working tree", proposals=proposals,
+                                         checked=checked).encode("utf-8"))
     return [CODEBOOK.as_posix(), REPORT.as_posix()]

@@ -41,8 +41,16 @@ def _matplotlib():
     return plt
 
 
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, escape=True, border=0, classes="grid", na_rep="")
+# A report of ten thousand articles stays a page a person reads: long tables show their first
+# rows (ranked where it matters) and say where the rest are.
+MAX_ROWS, MAX_BARS, MAX_SOURCES = 300, 40, 25
+
+
+def _table(frame: pd.DataFrame, where: str | None = None) -> str:
+    shown = frame if where is None or len(frame) <= MAX_ROWS else frame.head(MAX_ROWS)
+    note = "" if len(shown) == len(frame) else \
+        f"<p><em>The first {len(shown):,} of {len(frame):,} rows; all of them: {html.escape(where)}.</em></p>"
+    return shown.to_html(index=False, escape=True, border=0, classes="grid", na_rep="") + note
 
 
 def _short(text: object, n: int = 42) -> str:
@@ -89,13 +97,17 @@ def _figures(plt, claims: pd.DataFrame, links: pd.DataFrame, events: pd.DataFram
              .agg(["min", "max", "count"]).reset_index().sort_values(["title", "speaker", "object", "predicate"]))
     if table.empty:
         return "<p>No figure claims are linked to events.</p>", table
-    labels = [f"{_short(r.title, 34)} · {_short(r.speaker, 22)} · {r.object} {r.predicate}" for r in table.itertuples()]
-    fig, ax = plt.subplots(figsize=(9, 0.32 * len(table) + 1.2))
-    ax.barh(range(len(table)), table["max"].astype(float), color="#f58518")
-    ax.set_yticks(range(len(table)), labels)
+    # the chart: the figures most often reported, when there are more than it can show
+    chart = table if len(table) <= MAX_BARS else \
+        table.sort_values("count", ascending=False, kind="stable").head(MAX_BARS).sort_index()
+    labels = [f"{_short(r.title, 34)} · {_short(r.speaker, 22)} · {r.object} {r.predicate}" for r in chart.itertuples()]
+    fig, ax = plt.subplots(figsize=(9, 0.32 * len(chart) + 1.2))
+    ax.barh(range(len(chart)), chart["max"].astype(float), color="#f58518")
+    ax.set_yticks(range(len(chart)), labels)
     ax.invert_yaxis()
     ax.set_xscale("log")
-    ax.set_title("Figures by event and speaker (largest value reported)")
+    ax.set_title("Figures by event and speaker (largest value reported)" if len(chart) == len(table) else
+                 f"The {len(chart)} figures most often reported, by event and speaker (largest value)")
     return _svg(fig), table
 
 
@@ -113,6 +125,10 @@ def _agreement(ds) -> tuple[pd.DataFrame, pd.DataFrame]:
         b = src_of.get(r.target_claim_id) if pd.notna(r.target_claim_id) else r.target_source_id
         rows.append({"a": name.get(a, a), "b": name.get(b, b), "relation": str(r.relation)})
     pairs = pd.DataFrame(rows)
+    # the grid: the sources with the most relations, when there are more than fit a page
+    busiest = pd.concat([pairs["a"], pairs["b"]]).value_counts(sort=False)
+    busiest = busiest.sort_values(ascending=False, kind="stable").head(MAX_SOURCES).index
+    pairs = pairs[pairs["a"].isin(busiest) & pairs["b"].isin(busiest)].copy()
     pairs["count"] = 1
     matrix = pairs.pivot_table(index="a", columns="b", values="count", aggfunc="sum", fill_value=0)
     cells = pairs.groupby(["a", "b", "relation"]).size().unstack(fill_value=0)
@@ -140,17 +156,22 @@ def _events(ds) -> pd.DataFrame:
     events = events if "origin" in events else events.assign(origin="curated", review_status="confirmed", confidence=None)
     links = links if "method" in links else links.assign(method="curated")
     src_of = dict(zip(claims["claim_id"], claims["source_id"]))
+    # per event, counted once over the link and relation tables (not filtered per event)
+    linked = pd.DataFrame({"event_id": links["event_id"].astype(str), "method": links["method"].astype(str),
+                           "source": links["claim_id"].astype(str).map(src_of)})
+    articles = linked.dropna(subset=["source"]).groupby("event_id")["source"].nunique()
+    by_method = linked.groupby(["event_id", "method"]).size()
+    kinds_of = pd.DataFrame({"event_id": rel["event_id"].astype("string"), "relation": rel["relation"].astype(str)}) \
+        .dropna(subset=["event_id"]).groupby(["event_id", "relation"]).size()
     rows = []
     for e in events.sort_values(["origin", "date_start", "event_id"]).itertuples():
-        mine = links[links["event_id"] == e.event_id]
-        related = rel[rel["event_id"] == e.event_id]
-        kinds = related["relation"].astype(str).value_counts()
-        agree, disagree = int(kinds.get("corroborates", 0)), int(kinds.get("contradicts", 0))
+        agree, disagree = int(kinds_of.get((e.event_id, "corroborates"), 0)), int(kinds_of.get((e.event_id, "contradicts"), 0))
         rows.append({
             "event": f"{e.event_id}: {_short(e.title, 70)}", "origin": e.origin, "review": e.review_status,
             "confidence": "" if pd.isna(e.confidence) else f"{float(e.confidence):.2f}",
-            "articles": len({src_of.get(c) for c in mine["claim_id"]} - {None}),
-            "claims (curator / extraction)": f"{int((mine['method'] == 'curated').sum())} / {int((mine['method'] == 'extracted').sum())}",
+            "articles": int(articles.get(e.event_id, 0)),
+            "claims (curator / extraction)": f"{int(by_method.get((e.event_id, 'curated'), 0))} / "
+                                             f"{int(by_method.get((e.event_id, 'extracted'), 0))}",
             "agreement": "single source" if not agree + disagree else
             f"{agree} corroborate, {disagree} contradict" + (" — disputed" if disagree else ""),
         })
@@ -178,10 +199,11 @@ def _coverage(proposals, ds) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def report(package: Path, *, title: str | None = None, proposals: list | None = None) -> str:
+def report(package: Path, *, title: str | None = None, proposals: list | None = None, checked=None) -> str:
     """The HTML report of the package (repository or release) at *package*; *proposals* (event
     proposals from extraction alone, see :func:`newsclaims.pipeline.events.proposals_of`) adds
-    how they compare with the curated events.
+    how they compare with the curated events; *checked* is the package's validation report
+    (validated here when not given).
 
     >>> from pathlib import Path
     >>> page = report(Path(__file__).resolve().parents[3])
@@ -191,7 +213,7 @@ def report(package: Path, *, title: str | None = None, proposals: list | None = 
     package = Path(package)
     ds = load(package, format="csv")
     plt = _matplotlib()
-    checked = validate(package)
+    checked = checked if checked is not None else validate(package)
     counts = pd.DataFrame({"table": list(ds.frames), "rows": [len(f) for f in ds.frames.values()]})
     claims = ds.claims
     per_source = claims.merge(ds.sources[["source_id", "title"]], on="source_id")["title"].map(_short).value_counts()
@@ -217,23 +239,24 @@ def report(package: Path, *, title: str | None = None, proposals: list | None = 
         "<p><em>origin</em>: curated (curation/events.yaml) or extracted (proposed from the claims); "
         "<em>review</em>: confirmed, proposed (no curator has judged it) or rejected; <em>agreement</em>: "
         "the automatic and curated relations between claims of different sources about the event.</p>",
-        _table(_events(ds)) if len(ds.events) else "<p>No events.</p>",
+        _table(_events(ds), "data/events.csv") if len(ds.events) else "<p>No events.</p>",
         *(["<h3>What extraction alone proposes, against the curated events</h3>",
             "<p>Proposals from the extracted claims with curation set aside (<code>newsclaims propose-events</code>); "
             "the number in brackets counts the proposal's claims a curator linked to that event.</p>",
-            _table(_coverage(proposals, ds)) if proposals else "<p>No proposals.</p>"] if proposals is not None else []),
+            _table(_coverage(proposals, ds), "newsclaims propose-events") if proposals else "<p>No proposals.</p>"] if proposals is not None else []),
         "<h2>Claims per source</h2>", _bars(plt, per_source.head(25), "Claims per source (top 25)"),
         "<h2>Claims per speaker</h2>", _bars(plt, per_speaker.head(25), "Claims per speaker (top 25)"),
         "<h2>Where sources agree and disagree</h2>",
         "<p>Each cell counts relations from claims of the row's source to claims (or reports) of the column's "
         "source: <em>corr.</em> corroborates, <em>cont.</em> contradicts, <em>refi.</em> refines, "
         "<em>dupl.</em> duplicates.</p>",
+        *([f"<p>The {MAX_SOURCES} sources with the most relations.</p>"] if len(ds.sources) > MAX_SOURCES else []),
         _table(matrix) if not matrix.empty else "<p>No relations.</p>",
-        "<h3>Every contradiction</h3>", _table(contradictions) if not contradictions.empty else "<p>None.</p>",
+        "<h3>Every contradiction</h3>", _table(contradictions, "data/claim_relations.csv (relation contradicts)") if not contradictions.empty else "<p>None.</p>",
         "<h2>Figures by event and speaker</h2>", figures_svg,
-        _table(figures.rename(columns={"title": "event"})) if not figures.empty else "",
+        _table(figures.rename(columns={"title": "event"}), "data/claims.csv and data/claim_events.csv") if not figures.empty else "",
         "<h2>Validation summary</h2>",
-        _table(failures) if not failures.empty else "<p>No errors and no warnings.</p>",
+        _table(failures, "newsclaims validate") if not failures.empty else "<p>No errors and no warnings.</p>",
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
