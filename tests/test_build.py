@@ -29,6 +29,32 @@ def test_build_prints_rows_per_table(repo):
     assert "claims" in r.stdout and "rows" in r.stdout
 
 
+def test_a_build_with_nothing_changed_has_nothing_to_do_and_any_change_rebuilds(repo):
+    """The second of two builds finds every input and output as the first left them: it writes
+    nothing. A changed input, a damaged output or --no-cache each rebuild, and the bytes are the
+    committed ones again."""
+    (repo / "docs").mkdir()
+    assert cli("build", "--root", str(repo)).returncode == 0
+    data = repo / "data" / "claims.csv"
+    stamp = data.stat().st_mtime_ns
+    again = cli("build", "--root", str(repo))
+    assert again.returncode == 0 and "nothing changed since the last build" in again.stdout, again.stdout
+    assert "claims" in again.stdout and data.stat().st_mtime_ns == stamp
+
+    seed = next((repo / "seeds").glob("000_*.txt"))
+    seed.write_bytes(seed.read_bytes())                          # same text, a new modification time
+    changed = cli("build", "--root", str(repo))
+    assert changed.returncode == 0 and "nothing changed" not in changed.stdout
+    assert data.stat().st_mtime_ns != stamp
+
+    data.write_text(data.read_text(encoding="utf-8").replace("Zelensky", "Zelenskyy"), encoding="utf-8")
+    (repo / "docs" / "report.html").unlink()
+    mended = cli("build", "--root", str(repo))
+    assert mended.returncode == 0 and "nothing changed" not in mended.stdout
+    assert (repo / "docs" / "report.html").is_file() and snapshot(repo) == snapshot(ROOT)
+    assert "nothing changed" not in cli("build", "--root", str(repo), "--no-cache").stdout
+
+
 def test_failed_build_leaves_the_previous_package(repo):
     before = snapshot(repo)
     (repo / "gazetteer" / "places.yaml").write_text("- {id: plc_x, name: X}\n")   # missing required keys

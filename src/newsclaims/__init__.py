@@ -13,6 +13,14 @@ this in CI, see ``pyproject.toml``):
 
 __version__ = "0.1.0"
 
-from newsclaims.reader.load import Dataset, load  # noqa: E402  (the public entry point: newsclaims.load)
-
 __all__ = ["Dataset", "load", "__version__"]
+
+
+def __getattr__(name: str):
+    # ``newsclaims.load`` is the public entry point; it is imported when first asked for, so that
+    # commands which never read a package (``newsclaims --help``, a build with nothing to do) do
+    # not pay for pandas.
+    if name in ("Dataset", "load"):
+        from newsclaims.reader import load as module
+        return getattr(module, name)
+    raise AttributeError(f"module 'newsclaims' has no attribute {name!r}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from newsclaims.pipeline import curate, events
+from newsclaims.pipeline import curate, events, uptodate
 from newsclaims.pipeline.repository import Repository
 from newsclaims.datapackage.errors import InvalidData, Interrupted
 from newsclaims.pipeline.extract.runner import extract_all
@@ -44,7 +44,14 @@ def build(root: Repository | Path, *, progress: Callable[[str], None] = lambda _
     root = Repository.of(root).root
     with repository_lock(root):
         recover_repository(root, locked=True)
-        return _build(Repository(root).require(), progress, options or Options(), docs, committed)
+        # what this build reads, as it starts; kept when it succeeds so that the next build with
+        # nothing changed has nothing to do (only when docs/ is written too: the CLI's build)
+        before = uptodate.inputs(root) if docs is not None else None
+        uptodate.forget(root)
+        result = _build(Repository(root).require(), progress, options or Options(), docs, committed)
+        if before is not None and not result.report.warnings:
+            uptodate.record(root, before, result.rows)
+        return result
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,99 @@
+"""Whether a build has anything to do: what the last successful build read and wrote.
+
+A build is a pure function of the repository's inputs (seeds and catalog, curation, gazetteer,
+schemas, the release index that names the development version), of this package's code and of
+the libraries installed. After a build has written ``data/``, ``datapackage.json`` and ``docs/``,
+:func:`record` keeps the signature of all of them in ``.newsclaims-cache/build-state.json``; when
+the next ``newsclaims build`` finds every signature the same, :func:`current` says so and the
+build is skipped (in well under a second, without importing pandas or spaCy).
+
+Signatures are each file's path, size and modification time, as ``make`` trusts them: an edit
+that keeps a file's size and its modification time to the nanosecond goes unseen (``newsclaims
+build --no-cache`` always rebuilds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+STATE = Path(".newsclaims-cache") / "build-state.json"
+INPUTS = ("seeds", "curation", "gazetteer", "schemas", "releases/index.json")
+OUTPUTS = ("datapackage.json", "data", "docs")
+
+
+def _files(root: Path, parts) -> list[Path]:
+    out = []
+    for part in parts:
+        path = root / part
+        if path.is_file():
+            out.append(path)
+        elif path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return out
+
+
+def _signature(root: Path, parts, *extra: str) -> str:
+    digest = hashlib.sha256()
+    for text in extra:
+        digest.update(text.encode() + b"\n")
+    for path in _files(root, parts):
+        st = path.stat()
+        digest.update(f"{path.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _environment() -> str:
+    """This package's files, the installed distributions (their names carry their versions) and
+    the ``NEWSCLAIMS*`` settings of the environment (such as the trained pipeline's folder)."""
+    here = Path(__file__).resolve().parents[1]
+    installed = sorted(name for entry in sys.path if entry and os.path.isdir(entry)
+                       for name in os.listdir(entry) if name.endswith((".dist-info", ".egg-info")))
+    settings = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("NEWSCLAIMS"))
+    return _signature(here, ["."], sys.version, *installed, *settings)
+
+
+def inputs(root: Path) -> str:
+    """The signature of everything a build of *root* reads.
+
+    >>> len(inputs(Path(".")))
+    64
+    """
+    return _signature(Path(root), INPUTS, _environment())
+
+
+def record(root: Path, before: str, rows: dict[str, int]) -> None:
+    """Keep what a successful build read (*before*: :func:`inputs` as it started) and wrote."""
+    root = Path(root)
+    path = root / STATE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(json.dumps({"inputs": before, "outputs": _signature(root, OUTPUTS), "rows": rows}, indent=1),
+                    encoding="utf-8")
+    os.replace(temp, path)
+
+
+def forget(root: Path) -> None:
+    """Drop the record (a build that fails, or is interrupted, leaves the next one to rebuild)."""
+    try:
+        (Path(root) / STATE).unlink()
+    except FileNotFoundError:
+        pass
+
+
+def current(root: Path) -> dict[str, int] | None:
+    """The rows of each table of the last build when nothing it read or wrote has changed since,
+    else None."""
+    root = Path(root)
+    try:
+        state = json.loads((root / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or not isinstance(state.get("rows"), dict):
+        return None
+    if state.get("outputs") != _signature(root, OUTPUTS) or state.get("inputs") != inputs(root):
+        return None
+    return state["rows"]
