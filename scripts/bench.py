@@ -149,6 +149,7 @@ def builds(work: Path, sizes: tuple[int, int], extraction_rate: float) -> dict:
         out[f"build_{n}"] = {"wall_s": round(wall, 2), "peak_rss_mb": round(rss, 1),
                              "extraction_s_estimated": round(extraction, 1),
                              "not_extraction_share": round(max(0.0, 1 - extraction / wall), 3)}
+        log(f"build_{n}: {json.dumps(out[f'build_{n}'])}")
     small, large = sizes
     out["ratio_large_to_small"] = round(out[f"build_{large}"]["wall_s"] / out[f"build_{small}"]["wall_s"], 2)
     out["size_ratio"] = large / small
@@ -333,9 +334,12 @@ def main() -> None:
         report["rules_over_pipeline"] = rules_over_pipeline(sizes["devset_rounds"])
         log("extraction throughput")
         report["extraction"] = throughput(work, sizes["throughput"])
+        log(f"extraction: {json.dumps(report['extraction'])}")
         report["build"] = builds(work, sizes["build"], report["extraction"]["all_cores_articles_per_s"])
+        log(f"build: {json.dumps(report['build'])}")
         large = work / f"build-{sizes['build'][1]}"
         report["validate"] = validation(work, large, sizes["validate"])
+        log(f"validate: {json.dumps(report['validate'])}")
         report["release_and_load"] = releases_and_load(work, work / f"build-{sizes['build'][0]}")
         report["targets"] = TARGETS
         report["bench_seconds"] = round(time.monotonic() - started, 1)

@@ -38,12 +38,25 @@ def test_required_events_exist():
     events = read("events").set_index("event_id")
     assert events.loc["evt_pow_exchange_agreement_2025_11_15", "date_start"] == "2025-11-15"
     assert events.loc["evt_russian_air_attack_2025_11_16", ["date_start", "date_end"]].tolist() == ["2025-11-15", "2025-11-16"]
-    assert events.loc["evt_rafale_letter_of_intent_2025_11_17", "status"] == "announced"
-    assert events.loc["evt_us_28_point_plan_2025_11_18", "status"] == "planned"
+    # the letter of intent was signed (the purchase was not); the plan was made known, not only intended
+    assert events.loc["evt_rafale_letter_of_intent_2025_11_17", "status"] == "occurred"
+    assert events.loc["evt_us_28_point_plan_2025_11_18", "status"] == "announced"
     for needed in ("evt_odesa_solar_plant_strike_2025_11_16", "evt_ukraine_air_defence_2025_11_16",
                    "evt_russian_air_defence_2025_11_16", "evt_samara_refinery_strike_2025_11_16",
                    "evt_donetsk_drone_depot_strike_2025_11_16"):
         assert needed in events.index
+
+
+def test_the_seed_claims_say_what_their_texts_say():
+    """Russia's ministry "intercepted" 57 drones (its verb); "Ukraine's State Emergency Service"
+    does not place the solar plant in Ukraine at large; "thousands" has low = value (at_least)."""
+    claims = read("claims")
+    one = {fragment: claims[claims["quote"].str.contains(fragment, regex=False)].iloc[0]
+           for fragment in ("intercepted 57", "State Emergency Service", "thousands of prisoners")}
+    assert one["intercepted 57"]["predicate"] == "intercepted"
+    assert one["State Emergency Service"]["place_id"] == "plc_odesa_oblast"
+    thousands = one["thousands of prisoners"]
+    assert thousands["qualifier"] == "at_least" and thousands["low"] == thousands["value"] == "2000"
 
 
 def _relations_between(relation, fragment_a, fragment_b=None, reference=None):
@@ -197,3 +210,19 @@ def test_automatic_relations_compare_places_and_status():
     assert found == {("clm_a", "clm_c", "rule places_disjoint"), ("clm_a", "clm_b", "rule status_differs"),
                      ("clm_b", "clm_c", "rule status_differs")}, found
     assert not [r for r in automatic_relations(claims, links) if "places_disjoint" in r["basis"]]
+
+
+def test_figures_of_unknown_things_neither_agree_nor_disagree():
+    """Two reports of one event give 40 and 300 of nothing named: no relation. Once both count
+    people killed, the same two numbers contradict."""
+    from newsclaims.pipeline.relations import automatic_relations
+
+    def figure(cid, source, value, thing):
+        return {"claim_id": cid, "source_id": source, "claim_kind": "figure", "object": thing,
+                "predicate": "killed" if thing else None, "unit": "count", "value": value, "low": value,
+                "high": value, "qualifier": "exact", "figure_text": str(value), "factuality": "asserted"}
+    links = [{"claim_id": "clm_a", "event_id": "evt_x"}, {"claim_id": "clm_b", "event_id": "evt_x"}]
+    unknown = [figure("clm_a", "src_1", 40, None), figure("clm_b", "src_2", 300, None)]
+    assert automatic_relations(unknown, links) == []
+    counted = [figure("clm_a", "src_1", 40, "people"), figure("clm_b", "src_2", 300, "people")]
+    assert [r["relation"] for r in automatic_relations(counted, links)] == ["contradicts"]

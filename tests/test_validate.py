@@ -124,6 +124,25 @@ def test_a_speaker_who_downs_more_than_were_launched_fails_on_that_claim(repo):
     assert "139 drones shot down but only 100 launched" in found[0].message
 
 
+@pytest.mark.parametrize("qualifier,column,cell", [("at_least", "low", ""), ("at_least", "high", "5000"),
+                                                   ("exact", "high", "177"), ("approximately", "low", "1100"),
+                                                   ("range", "high", "")])
+def test_low_and_high_follow_the_qualifier_as_the_codebook_defines_it(repo, qualifier, column, cell):
+    """"Thousands", at least two thousand: low = value. A claim whose bounds say otherwise than
+    its qualifier fails on that column."""
+    assert not failures(repo, "qualifier_bounds")
+
+    def spoil(header, rows):
+        r = next(r for r in rows if r["qualifier"] == qualifier) if qualifier != "range" else \
+            next(r for r in rows if r["qualifier"] == "exact")
+        r["qualifier"] = qualifier
+        r[column] = cell
+    edit_csv(repo, "claims", spoil)
+    found = failures(repo, "qualifier_bounds")
+    assert [(f.column, f.check) for f in found] == [(column, "qualifier_bounds")], [f.as_dict() for f in found]
+    assert f"qualifier {qualifier}" in found[0].message
+
+
 def test_date_order_rule(repo):
     def bad(header, rows):
         r = next(r for r in rows if r["date_start"])

@@ -231,6 +231,35 @@ def figure_bounds(t: Tables) -> Iterator[Failure]:
             yield t.fail("claims", idx, col, "figure_bounds", None, f"a figure claim needs {col}")
 
 
+# What each qualifier makes of low and high, as the codebook defines them (schemas/claims.yaml):
+# a column to equal value, "null" for a column left empty, "given" for one that must be set.
+_QUALIFIER_BOUNDS = {"exact": {"low": "value", "high": "value"}, "approximately": {"low": "null", "high": "null"},
+                     "more_than": {"high": "null"}, "at_least": {"low": "value", "high": "null"},
+                     "less_than": {"low": "null"}, "up_to": {"high": "value"}, "range": {"low": "given", "high": "given"}}
+
+
+@rule
+def qualifier_bounds(t: Tables) -> Iterator[Failure]:
+    if "claims" not in t.frames:
+        return
+    df = t.frames["claims"]
+    qualifier = df["qualifier"].astype("string")
+    for name, bounds in _QUALIFIER_BOUNDS.items():
+        rows = (qualifier == name).fillna(False)
+        if not rows.any():
+            continue
+        for col, want in bounds.items():
+            if want == "null":
+                bad, says = df[col].notna(), "is empty"
+            elif want == "given":
+                bad, says = df[col].isna(), "is given"
+            else:
+                bad, says = (df[col] != df["value"]).fillna(True), "equals value"
+            for idx in df.index[rows & bad]:
+                yield t.fail("claims", idx, col, "qualifier_bounds", df.at[idx, col],
+                             f"qualifier {name}: {col} {says} (see the codebook's qualifier values)")
+
+
 @rule
 def sub_event_type_matches(t: Tables) -> Iterator[Failure]:
     if "events" not in t.frames:
@@ -290,7 +319,7 @@ def speaker_figures_consistent(t: Tables) -> Iterator[Failure]:
         .merge(t.frames["claim_events"][["claim_id", "event_id"]], on="claim_id").dropna(subset=keys)
     # the most launched per (event, speaker, thing), beside every count shot down or hit of it
     launched = merged[merged["predicate"] == "launched"].groupby(keys, observed=True)["value"].max().rename("launched")
-    downed = merged[merged["predicate"].isin(["shot down", "hit"])].merge(launched.reset_index(), on=keys)
+    downed = merged[merged["predicate"].isin(["shot down", "intercepted", "hit"])].merge(launched.reset_index(), on=keys)
     for row in downed[(downed["value"] > downed["launched"]).fillna(False)].sort_values(keys + ["row"]).itertuples():
         yield t.fail("claims", row.row, "value", "speaker_figures_consistent", row.value,
                      f"{row.speaker_actor_id} says {row.value:g} {row.object} {row.predicate} but only "

@@ -92,7 +92,10 @@ def automatic_relations(claims: list[dict], links: list[dict], places: dict[str,
             if a["source_id"] == b["source_id"]:
                 continue
             found = []
-            if a.get("claim_kind") == "figure" == b.get("claim_kind") and \
+            # figures are compared only when both say what they count: two numbers of unknown
+            # things ("said 40 percent", "about 300") neither agree nor disagree
+            counted = a.get("claim_kind") == "figure" == b.get("claim_kind") and a.get("object") is not None
+            if counted and \
                     (a.get("object"), a.get("predicate"), a.get("unit")) == (b.get("object"), b.get("predicate"), b.get("unit")):
                 agree = figures_agree(a, b)
                 found.append(("corroborates" if agree else "contradicts",
@@ -104,8 +107,7 @@ def automatic_relations(claims: list[dict], links: list[dict], places: dict[str,
             pa, pb = a.get("place_id"), b.get("place_id")
             if places and pa in places and pb in places and not (inside(pa, pb, places) or inside(pb, pa, places)):
                 found.append(("contradicts", f"rule places_disjoint: {pa} vs {pb}"))
-            if a.get("claim_kind") == "figure" == b.get("claim_kind") and \
-                    (a.get("object"), a.get("predicate")) == (b.get("object"), b.get("predicate")) and \
+            if counted and (a.get("object"), a.get("predicate")) == (b.get("object"), b.get("predicate")) and \
                     {a.get("factuality"), b.get("factuality")} & _NOT_DONE and "asserted" in {a.get("factuality"), b.get("factuality")}:
                 found.append(("contradicts", f"rule status_differs: {a['object']} {a['predicate']}, "
                                              f"{a.get('factuality')} vs {b.get('factuality')}"))
