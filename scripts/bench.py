@@ -1,6 +1,6 @@
 """The newsclaims benchmark: prints one JSON report of what it measured on this machine.
 
-    python scripts/bench.py                 # the full run (about 40 minutes on 2 cores)
+    python scripts/bench.py                 # the full run (over 40 minutes on 2 cores; see the README)
     python scripts/bench.py --small         # a smoke run: tiny sizes, checks that every step works
 
 Measures extraction throughput (one process and all cores), full `newsclaims build` wall time
