@@ -234,3 +234,17 @@ def test_figures_of_unknown_things_neither_agree_nor_disagree():
     assert automatic_relations(unknown, links) == []
     counted = [figure("clm_a", "src_1", 40, "people"), figure("clm_b", "src_2", 300, "people")]
     assert [r["relation"] for r in automatic_relations(counted, links)] == ["contradicts"]
+
+
+def test_dates_are_compared_only_between_claims_about_one_thing():
+    """A fire that broke out on Monday and homes evacuated on Tuesday do not contradict; two
+    reports of the homes evacuated, on different days, do."""
+    def figure(cid, source, thing, day):
+        return {"claim_id": cid, "source_id": source, "claim_kind": "figure", "object": thing,
+                "predicate": "evacuated", "unit": "count", "value": 40, "qualifier": "exact",
+                "factuality": "asserted", "date_start": day, "date_end": day, "date_precision": "day"}
+    claims = [figure("clm_a", "src_1", "fires", "2025-04-14"), figure("clm_b", "src_2", "homes", "2025-04-15"),
+              figure("clm_c", "src_3", "homes", "2025-04-16")]
+    links = [{"claim_id": c["claim_id"], "event_id": "evt_x"} for c in claims]
+    found = {(r["claim_id"], r["target_claim_id"], r["basis"].split(":")[0]) for r in automatic_relations(claims, links)}
+    assert found == {("clm_b", "clm_c", "rule figures_agree"), ("clm_b", "clm_c", "rule dates_disjoint")}, found

@@ -133,6 +133,22 @@ def test_an_earlier_report_added_later_keeps_the_events_id():
     assert after[0].event_id == before[0].event_id
 
 
+def test_reports_days_apart_do_not_chain_into_an_event_of_months():
+    """Each report of floods in Kyiv is three days after the one before: neighbours look like
+    one happening, but an event that drifts across a month is three weeks' floods, not one."""
+    from datetime import timedelta
+    from newsclaims.pipeline.events import _SPAN, propose, rules_from
+    first = date(2026, 3, 2)
+    days = [first + timedelta(days=3 * k) for k in range(12)]
+    claims = [_claim(f"clm_{k:02d}", f"src_{k:02d}", "Floods swept Kyiv.", "plc_kyiv", d.isoformat())
+              for k, d in enumerate(days)]
+    proposals, _ = propose(claims, rules_from(RULES), PLACES, {f"src_{k:02d}": d for k, d in enumerate(days)})
+    by_id = {c["claim_id"]: c for c in claims}
+    spans = [[by_id[link.claim_id]["date_start"] for link in p.links] for p in proposals]
+    assert len(proposals) > 1 and sum(map(len, spans)) == 12
+    assert all(max(s) - min(s) <= timedelta(days=_SPAN) for s in spans), spans
+
+
 def test_a_death_toll_naming_no_type_takes_the_type_the_article_is_about():
     """"At least 30 people had been killed" says nothing of what killed them; the headline
     ("battle") does, and the toll joins another source's report of the clash."""

@@ -38,6 +38,7 @@ _PLACE_FREE = {"Strategic developments", "Economic releases"}
 # Types whose sub-types are different kinds of happening (an agreement is never an interception).
 _MIXED = {"Strategic developments"}
 _WEEK = 7
+_SPAN = 21              # days: the most one event's reports may span, first day to last
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
@@ -904,6 +905,11 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     member: dict[int, int] = {i: i for i in range(len(parts))}
     groups: dict[int, list[int]] = {i: [i] for i in range(len(parts))}
     sources: dict[int, set[str]] = {i: {parts[i].sources[0]} for i in range(len(parts))}
+    # first and last day a group's dated reports cover: pairs near in date chain into events that
+    # drift across months (a background paragraph retold by later reports) unless the whole
+    # group is held to a window (only dates within a week say when: a year or month does not)
+    span: dict[int, tuple] = {i: (p.date_start, p.date_end) if p.date_start and (p.date_end - p.date_start).days <= _WEEK
+                              else (None, None) for i, p in enumerate(parts)}
     # Two groups that may not join never may: growing only adds pairs across them. Remembering
     # that keeps merging from re-checking them for every other pair of their members.
     refused: dict[int, set[int]] = {}
@@ -911,7 +917,8 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
         a, b = member[i], member[j]
         if score < MERGE or a == b or b in refused.get(a, ()):
             continue
-        if sources[a] & sources[b] or \
+        (sa, ea), (sb, eb) = span[a], span[b]
+        if sources[a] & sources[b] or (sa and sb and (max(ea, eb) - min(sa, sb)).days > _SPAN) or \
                 any(pair(min(x, y), max(x, y))[0] < _LINKABLE for x in groups[a] for y in groups[b]):
             refused.setdefault(a, set()).add(b)
             refused.setdefault(b, set()).add(a)
@@ -920,6 +927,11 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
             member[y] = a
             groups[a].append(y)
         sources[a] |= sources.pop(b)
+        if sa and sb:
+            span[a] = (min(sa, sb), max(ea, eb))
+        elif sb:
+            span[a] = (sb, eb)
+        span.pop(b)
         for x in refused.pop(b, set()):
             refused[x].discard(b)
             refused[x].add(a)
@@ -1063,6 +1075,9 @@ def absorb(proposals: list[Proposal], possible: list[tuple], curated: dict[str, 
             for e in event_of.get(c, []):
                 if e not in refused and targets[e].event_type == p.event_type:
                     shared[e] = shared.get(e, 0) + 1
+        # most of its claims, not one: a report that merged with a single claim of a seed (a
+        # depot strike beside the night's attack) is scored against the curated events instead
+        shared = {e: n for e, n in shared.items() if 2 * n > len(ids)}
         target = pinned[0] if pinned else min(shared, key=lambda e: (-shared[e], e)) if shared else None
         why = "pinned by a curator" if pinned else f"{shared[target]} of its claims are the curator's" if target else ""
         if target is None:

@@ -1,13 +1,13 @@
 """Automatic relations between claims of different sources about the same event.
 
-Figure claims with the same object, predicate and unit corroborate when their figures can both be
-true under their qualifiers ("more than 450" agrees with 458, not with 400) and contradict
-otherwise; claims dated to a day, week or month whose date ranges do not overlap contradict (a
-pair can both corroborate on its figure and contradict on its date); with the gazetteer's places,
-claims whose places lie apart (neither inside the other) contradict; figures about the same thing
-that one source asserts and another only plans or denies contradict on status ("signed a deal to
-buy 100 jets" against "plans to buy 100 jets"). Each relation records its rule and evidence as
-``basis``.
+Only figure claims about the same thing (object and predicate) are compared. With the same unit
+they corroborate when their figures can both be true under their qualifiers ("more than 450"
+agrees with 458, not with 400) and contradict otherwise; dated to a day, week or month with date
+ranges that do not overlap they contradict (a pair can both corroborate on its figure and
+contradict on its date); with the gazetteer's places, placed apart (neither inside the other) they
+contradict; asserted by one source and only planned or denied by another they contradict on
+status ("signed a deal to buy 100 jets" against "plans to buy 100 jets"). Each relation records
+its rule and evidence as ``basis``.
 """
 
 from __future__ import annotations
@@ -88,32 +88,41 @@ def automatic_relations(claims: list[dict], links: list[dict], places: dict[str,
             by_event.setdefault(link["event_id"], []).append(by_id[link["claim_id"]])
     out = {}
     for event, members in sorted(by_event.items()):
-        for a, b in combinations(sorted(members, key=lambda c: c["claim_id"]), 2):
-            if a["source_id"] == b["source_id"]:
-                continue
-            found = []
-            # figures are compared only when both say what they count: two numbers of unknown
-            # things ("said 40 percent", "about 300") neither agree nor disagree
-            counted = a.get("claim_kind") == "figure" == b.get("claim_kind") and a.get("object") is not None
-            if counted and \
-                    (a.get("object"), a.get("predicate"), a.get("unit")) == (b.get("object"), b.get("predicate"), b.get("unit")):
-                agree = figures_agree(a, b)
-                found.append(("corroborates" if agree else "contradicts",
-                              f"rule figures_{'agree' if agree else 'disagree'}: {a['object']} {a['predicate']}, "
-                              f"{_describe(a)} vs {_describe(b)}"))
-            if _dated(a) and _dated(b) and (a["date_end"] < b["date_start"] or b["date_end"] < a["date_start"]):
-                found.append(("contradicts", f"rule dates_disjoint: {a['date_start']}..{a['date_end']} vs "
-                                             f"{b['date_start']}..{b['date_end']}"))
-            pa, pb = a.get("place_id"), b.get("place_id")
-            if places and pa in places and pb in places and not (inside(pa, pb, places) or inside(pb, pa, places)):
-                found.append(("contradicts", f"rule places_disjoint: {pa} vs {pb}"))
-            if counted and (a.get("object"), a.get("predicate")) == (b.get("object"), b.get("predicate")) and \
-                    {a.get("factuality"), b.get("factuality")} & _NOT_DONE and "asserted" in {a.get("factuality"), b.get("factuality")}:
-                found.append(("contradicts", f"rule status_differs: {a['object']} {a['predicate']}, "
-                                             f"{a.get('factuality')} vs {b.get('factuality')}"))
-            for rel, basis in found:
-                rid = relation_id(a["claim_id"], rel, b["claim_id"])
-                out.setdefault(rid, {"relation_id": rid, "claim_id": a["claim_id"], "relation": rel,
-                                     "target_claim_id": b["claim_id"], "target_source_id": None, "event_id": event,
-                                     "method": "automatic", "basis": basis})
+        # claims are compared only with claims about the same thing: a fire that "broke out on
+        # Monday" and homes "evacuated on Tuesday" do not disagree on a date. Figures are
+        # compared only when both say what they count: two numbers of unknown things ("said 40
+        # percent", "about 300") neither agree nor disagree. Grouping by the thing first keeps an
+        # event of many reports from comparing every pair of its claims.
+        things: dict[tuple, list[dict]] = {}
+        for c in members:
+            if c.get("claim_kind") == "figure" and c.get("object") is not None:
+                things.setdefault((c["object"], c.get("predicate")), []).append(c)
+        for _, same in sorted(things.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
+            for a, b in combinations(sorted(same, key=lambda c: c["claim_id"]), 2):
+                if a["source_id"] != b["source_id"]:
+                    for rel, basis in _compared(a, b, places):
+                        rid = relation_id(a["claim_id"], rel, b["claim_id"])
+                        out.setdefault(rid, {"relation_id": rid, "claim_id": a["claim_id"], "relation": rel,
+                                             "target_claim_id": b["claim_id"], "target_source_id": None,
+                                             "event_id": event, "method": "automatic", "basis": basis})
     return list(out.values())
+
+
+def _compared(a: dict, b: dict, places: dict[str, dict] | None) -> list[tuple[str, str]]:
+    """The relations of two figure claims about the same thing (object and predicate)."""
+    found = []
+    if a.get("unit") == b.get("unit"):
+        agree = figures_agree(a, b)
+        found.append(("corroborates" if agree else "contradicts",
+                      f"rule figures_{'agree' if agree else 'disagree'}: {a['object']} {a['predicate']}, "
+                      f"{_describe(a)} vs {_describe(b)}"))
+    if _dated(a) and _dated(b) and (a["date_end"] < b["date_start"] or b["date_end"] < a["date_start"]):
+        found.append(("contradicts", f"rule dates_disjoint: {a['date_start']}..{a['date_end']} vs "
+                                     f"{b['date_start']}..{b['date_end']}"))
+    pa, pb = a.get("place_id"), b.get("place_id")
+    if places and pa in places and pb in places and not (inside(pa, pb, places) or inside(pb, pa, places)):
+        found.append(("contradicts", f"rule places_disjoint: {pa} vs {pb}"))
+    if {a.get("factuality"), b.get("factuality")} & _NOT_DONE and "asserted" in {a.get("factuality"), b.get("factuality")}:
+        found.append(("contradicts", f"rule status_differs: {a['object']} {a['predicate']}, "
+                                     f"{a.get('factuality')} vs {b.get('factuality')}"))
+    return found
