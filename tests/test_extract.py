@@ -75,6 +75,24 @@ def test_direct_quote_and_pronoun_resolution(seeds):
     assert hope["speaker_actor_id"] == "act_rustem_umerov" and hope["factuality"] == "planned_intent"
 
 
+def test_carried_speakers_say_so_and_a_closing_according_to_is_not_carried(seeds):
+    """Seed 004's 176 drones take "according to Ukrainian officials" from the sentence before;
+    its Rafale sentence does not take the next sentence's "according to AP news"; Umerov's
+    New Year hope is passed on "according to official statements"."""
+    _, x = seeds["004"]
+    drones = find(x, "176", 176)[0]
+    assert (drones["speaker_actor_id"], drones["speaker_text"], drones["speaker_named_in"]) == \
+        ("act_ukrainian_officials", None, "previous_sentence")
+    rafale = find(x, "100", 100)[0]
+    assert (rafale["speaker_actor_id"], rafale["speaker_named_in"], rafale["attribution_type"]) == (None, None, "unattributed")
+    hope = next(c for c in x.claims if c["quote"].startswith("Umerov emphasized"))
+    assert hope["speaker_named_in"] == "sentence"
+    assert [(s["actor_id"], s.get("speaker_text"), s["role"]) for s in hope["speakers"]] == \
+        [("act_rustem_umerov", "Umerov", "speaker"), ("act_unnamed_officials", "official statements", "relay")]
+    downed = find(seeds["000"][1], "139", 139)[0]
+    assert (downed["speaker_actor_id"], downed["speaker_named_in"]) == ("act_ukraine_air_force", "previous_sentence")
+
+
 def test_hedged_and_planned_figures(seeds):
     assert find(seeds["000"][1], "1,200", 1200)[0]["factuality"] == "hedged"          # "potentially"
     assert find(seeds["004"][1], "1,200", 1200)[0]["factuality"] == "planned_intent"  # "aiming to"

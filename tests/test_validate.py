@@ -143,6 +143,29 @@ def test_low_and_high_follow_the_qualifier_as_the_codebook_defines_it(repo, qual
     assert f"qualifier {qualifier}" in found[0].message
 
 
+@pytest.mark.parametrize("fragment,where,speaker_text", [
+    ("Ukrainian forces successfully shot down", "sentence", None),        # carried, called named here
+    ("Umerov confirmed that discussions", "previous_sentence", "Umerov"),  # named here, called carried
+    ("Since their inception, thousands", "sentence", None),               # no speaker at all
+    ("Umerov confirmed that discussions", "", "Umerov"),                  # a speaker, and no word of where
+])
+def test_where_a_speaker_is_named_agrees_with_the_speaker(repo, fragment, where, speaker_text):
+    """The carrying rule in the data: a carried speaker has no text in the claim's sentence, a
+    speaker of the sentence has, and a claim without a speaker says nothing of where."""
+    assert not failures(repo, "speaker_named_in")
+
+    def spoil(header, rows):
+        r = next(r for r in rows if r["quote"].startswith(fragment))
+        r["speaker_named_in"] = where
+        if speaker_text is None and not r["speaker_actor_id"]:
+            return
+        r["speaker_text"] = speaker_text or ""
+    edit_csv(repo, "claims", spoil)
+    found = failures(repo, "speaker_named_in")
+    assert found and {(f.column, f.check, f.row) for f in found} == {("speaker_named_in", "speaker_named_in", found[0].row)}, \
+        [f.as_dict() for f in found]
+
+
 def test_date_order_rule(repo):
     def bad(header, rows):
         r = next(r for r in rows if r["date_start"])

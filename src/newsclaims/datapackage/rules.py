@@ -261,6 +261,23 @@ def qualifier_bounds(t: Tables) -> Iterator[Failure]:
 
 
 @rule
+def speaker_named_in(t: Tables) -> Iterator[Failure]:
+    if "claims" not in t.frames or "speaker_named_in" not in t.frames["claims"]:
+        return
+    df = t.frames["claims"]
+    where, speaker, text = df["speaker_named_in"].astype("string"), df["speaker_actor_id"], df["speaker_text"]
+    checks = [(where.isna() & speaker.notna(), "the claim has a speaker: say where the text names it"),
+              (where.notna() & speaker.isna(), "the claim has no speaker (speaker_actor_id is empty)"),
+              ((where == "sentence").fillna(False) & text.isna(), "a speaker named in the sentence needs its speaker_text"),
+              (where.isin(["previous_sentence", "closing_quotation"]).fillna(False) & text.notna(),
+               "a carried speaker is not in the claim's sentence: speaker_text must be empty")]
+    for bad, says in checks:
+        for idx in df.index[bad.fillna(False)]:
+            yield t.fail("claims", idx, "speaker_named_in", "speaker_named_in", df.at[idx, "speaker_named_in"],
+                         f"{says} (see the codebook's carrying rule)")
+
+
+@rule
 def sub_event_type_matches(t: Tables) -> Iterator[Failure]:
     if "events" not in t.frames:
         return

@@ -24,7 +24,7 @@ from newsclaims.pipeline.extract.model import trained
 from newsclaims.pipeline.extract.nlp import Mention, pipeline, straighten
 from newsclaims.pipeline.extract.syntax import agent, counted_thing, share_of
 
-EXTRACTOR_VERSION = "1.24.0"
+EXTRACTOR_VERSION = "1.25.0"
 """Bump when a change to the extractor can change its output (part of the extraction cache key)."""
 
 _FACTUALITY_ORDER = ("denied", "planned_intent", "hedged")
@@ -196,7 +196,9 @@ def _rows(seed: Seed, g: Gazetteer, seg_start: int, s: int, e: int, text: str, m
         "speaker_actor_id": att.actor_id,
         "speaker_text": seed.text[start + att.speaker_start:start + att.speaker_start + len(att.speaker_text)]
         if att.speaker_text is not None else None,
-        "cue": att.cue, "attribution_type": att.type, "place_id": _place(text, mentions, g),
+        "cue": att.cue, "attribution_type": att.type,
+        "speaker_named_in": (att.carried or "sentence") if att.actor_id or att.speaker_text else None,
+        "place_id": _place(text, mentions, g),
         "extraction_method": "rule", "review_status": "unreviewed",
         # for event proposals (not columns of the claims table): every place named, and names of
         # places the gazetteer does not know
@@ -327,7 +329,8 @@ def _extract(seed: Seed, g: Gazetteer, cleaned, parsed: list) -> Extraction:
                 opened, worthy = pending
                 pending = None
                 if att.actor_id or att.speaker_text:
-                    out.claims += _rows(**opened, att=Attribution(att.actor_id, None, None, att.cue, "direct_quote"), shares=shares,
+                    out.claims += _rows(**opened, att=Attribution(att.actor_id, None, None, att.cue, "direct_quote",
+                                                                  carried="closing_quotation"), shares=shares,
                                         spoken=[Voice(att.actor_id, None, None, "speaker")] if att.actor_id else [])
                 elif worthy:
                     out.claims += _rows(**opened, att=att, spoken=[], shares=shares)

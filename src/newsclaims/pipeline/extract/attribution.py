@@ -49,6 +49,7 @@ class Attribution:
     cue: str | None
     type: str                     # direct_quote / indirect / according_to / unattributed
     new_actor: dict | None = None  # an actor the gazetteer does not know yet
+    carried: str | None = None    # previous_sentence / closing_quotation: the speaker is named there
 
 
 UNATTRIBUTED = Attribution(None, None, None, None, "unattributed")
@@ -374,7 +375,8 @@ def attribute(text: str, mentions: dict[str, list[Mention]], g: Gazetteer, ctx: 
         prev = ctx.previous
         if has_figures and prev and prev.actor_id and not first_in_paragraph and not shift \
                 and prev.speaker_text is not None:
-            att = Attribution(prev.actor_id, None, None, prev.cue, prev.type if prev.type != "direct_quote" else "indirect")
+            att = Attribution(prev.actor_id, None, None, prev.cue, prev.type if prev.type != "direct_quote" else "indirect",
+                              carried="previous_sentence")
         else:
             att = UNATTRIBUTED
     if att.new_actor and parse is not None and att.speaker_start is not None and att.new_actor["type"] == "unknown":
@@ -450,4 +452,19 @@ def voices(text: str, att: Attribution, mentions: dict[str, list[Mention]], ctx:
         att = Attribution(actor, text[a:b], a, att.cue, att.type)
         return att, [Voice(actor, a, b, "speaker"), *sorted([Voice(first.actor_id, s, e, "relay"), *others],
                                                             key=lambda v: v.start)]
-    return att, [first, *others]
+    return att, [first, *others, *_passed_on(text, att, [first, *others], actors)]
+
+
+def _passed_on(text: str, att: Attribution, found: list[Voice], actors: list[Mention]) -> list[Voice]:
+    """A closing "according to X" of a sentence whose speaker is named otherwise ("Umerov
+    emphasized that ..., according to official statements"): X passes the claim on."""
+    if att.type == "according_to":
+        return []
+    m = _ACCORDING.search(text)
+    if m is None or any(v.start is not None and v.start < m.end(1) and m.start(1) < v.end for v in found):
+        return []
+    inside = [a for a in actors if m.start(1) <= a.start < m.end(1)]
+    if not inside:
+        return []
+    a = inside[0]
+    return [Voice(a.label, a.start, a.end, "relay")]
