@@ -459,7 +459,7 @@ CASES = [
     Case("yaml-duplicate-id", duplicate_event, ("curation/events.yaml:", "evt_istanbul_agreements_2022")),
     Case("yaml-dangling-actor", curation("curation/events.yaml", "{actor: act_turkey, role: mediator}",
                                          "{actor: act_atlantis, role: mediator}"), ("curation/events.yaml:", "act_atlantis")),
-    Case("yaml-dangling-event", curation(REVIEW, "events: [evt_zelensky_pow_statement_2025_11_16]",
+    Case("yaml-dangling-event", curation(REVIEW, "events: [evt_istanbul_agreements_2022]",
                                          "events: [evt_moon_landing]"), (REVIEW + ":", "evt_moon_landing")),
     Case("yaml-quote-not-in-seed", curation(REVIEW, '"We are counting on the resumption of POW exchanges"',
                                             '"We are counting on the resumption of tea parties"'), (REVIEW + ":", "tea parties")),

@@ -248,3 +248,46 @@ def test_dates_are_compared_only_between_claims_about_one_thing():
     links = [{"claim_id": c["claim_id"], "event_id": "evt_x"} for c in claims]
     found = {(r["claim_id"], r["target_claim_id"], r["basis"].split(":")[0]) for r in automatic_relations(claims, links)}
     assert found == {("clm_b", "clm_c", "rule figures_agree"), ("clm_b", "clm_c", "rule dates_disjoint")}, found
+
+
+def test_part_of_names_a_curated_event(repo):
+    events = repo / "curation" / "events.yaml"
+    events.write_text(events.read_text().replace("part_of: evt_russian_air_attack_2025_11_16", "part_of: evt_no_such_attack", 1))
+    r = cli("build", "--root", str(repo))
+    assert r.returncode == 2 and "part_of names an unknown event evt_no_such_attack" in r.stderr, r.stderr
+    assert "events.yaml:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_the_seed_dataset_records_what_the_reference_reports_say():
+    """The audit of issue 19, as data: which seed claims the reference reports confirm or
+    contradict, the night of the attack, the oblast strike as part of the national attack, and
+    no statement event."""
+    import pandas as pd
+    read = lambda t: pd.read_csv(ROOT / "data" / f"{t}.csv", dtype=str, keep_default_na=False)  # noqa: E731
+    claims, relations, sources, events = read("claims"), read("claim_relations"), read("sources"), read("events")
+    seed = dict(zip(sources["source_id"], sources["file"].str.extract(r"seeds/(\d{3})_", expand=False)))
+    publisher = dict(zip(sources["source_id"], sources["publisher"]))
+    found = set()
+    for r in relations[relations["target_source_id"] != ""].itertuples():
+        c = claims.set_index("claim_id").loc[r.claim_id]
+        found.add((seed[c["source_id"]], c["figure_text"] or c["quote"][:30], r.relation, publisher[r.target_source_id]))
+    expected = {
+        ("000", "176", "corroborates", "Polskie Radio"), ("000", "one", "corroborates", "Polskie Radio"),
+        ("000", "176", "contradicts", "Polskie Radio"), ("000", "one", "contradicts", "Polskie Radio"),
+        ("004", "176", "corroborates", "Polskie Radio"), ("004", "one", "corroborates", "Polskie Radio"),
+        ("000", "1,200", "corroborates", "UNN"), ("004", "1,200", "corroborates", "LIGA.net"),
+        ("000", "Umerov confirmed that discussi", "corroborates", "UNN"),
+        ("004", "The negotiations, mediated by ", "corroborates", "LIGA.net"),
+        ("000", "He stated, “We are counting on", "corroborates", "Reuters (via Business Standard)"),
+        ("004", "Meanwhile, Ukrainian forces ha", "corroborates", "Babel"),
+        ("004", "Overnight strikes on Odesa reg", "corroborates", "Kyiv Independent (via finanznachrichten.de)"),
+        ("000", "According to Ukraine’s State E", "corroborates", "Kyiv Independent (via finanznachrichten.de)"),
+        ("004", "Separately, the Trump administ", "corroborates", "Live Mint (via MENAFN)"),
+    }
+    assert expected <= found, expected - found
+    drones = claims[(claims["figure_text"].isin(["176", "one"])) & (claims["date_start"] != "")]
+    assert set(zip(drones["date_start"], drones["date_end"], drones["date_precision"])) == {("2023-12-02", "2023-12-03", "night")}
+    ev = events.set_index("event_id")
+    assert ev.loc["evt_odesa_solar_plant_strike_2025_11_16", "part_of_event_id"] == "evt_russian_air_attack_2025_11_16"
+    assert (ev.loc["evt_russian_air_attack_2025_11_16", "date_precision"], ev.loc["evt_odesa_solar_plant_strike_2025_11_16", "geo_precision"]) == ("night", "3")
+    assert not any("statement" in e for e in ev.index)

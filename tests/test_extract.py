@@ -117,7 +117,9 @@ def test_year_and_28_point_are_not_counts(seeds):
 
 def test_misdated_seed_keeps_its_own_date(seeds):
     (claim,) = [c for c in figures(seeds["000"][1]) if c["figure_text"] == "176"]
-    assert claim["date_start"] == date(2023, 12, 3) and claim["date_text"] == "December 3"
+    # "during the overnight hours leading into December 3": the night of 2 to 3 December 2023
+    assert (claim["date_start"], claim["date_end"], claim["date_precision"], claim["date_text"]) == \
+        (date(2023, 12, 2), date(2023, 12, 3), "night", "overnight hours leading into December 3")
 
 
 def test_unseen_articles_meet_the_quality_bar():
@@ -157,7 +159,8 @@ def test_number_expressions(text, value):
     ("over the weekend", date(2025, 11, 17), date(2025, 11, 15), date(2025, 11, 16), "week"),
     ("on Sunday", date(2025, 11, 17), date(2025, 11, 16), date(2025, 11, 16), "day"),
     ("last month", date(2025, 11, 17), date(2025, 10, 1), date(2025, 10, 31), "month"),
-    ("overnight", date(2025, 11, 16), date(2025, 11, 15), date(2025, 11, 16), "day"),
+    ("overnight", date(2025, 11, 16), date(2025, 11, 15), date(2025, 11, 16), "night"),
+    ("in the past three days", date(2025, 11, 16), date(2025, 11, 13), date(2025, 11, 16), "week"),
     ("Nov. 11", date(2025, 11, 17), date(2025, 11, 11), date(2025, 11, 11), "day"),
     ("December 3, 2023", None, date(2023, 12, 3), date(2023, 12, 3), "day"),
     ("in 2022", None, date(2022, 1, 1), date(2022, 12, 31), "year"),

@@ -308,21 +308,24 @@ def test_a_reporting_verb_after_the_clause_names_the_speaker(g, cue):
     assert claim_with(x, "Inflation", "2.4")["speaker_text"].endswith("Energy Information Administration")
 
 
-@pytest.mark.parametrize("text,expr,start,end", [
+@pytest.mark.parametrize("text,expr,start,end,precision", [
     ("Drones hit the port on the night of 15 to 16 November.", "the night of 15 to 16 November",
-     date(2025, 11, 15), date(2025, 11, 16)),
-    ("Drones hit the port overnight into December 3.", "overnight into December 3", date(2025, 12, 2), date(2025, 12, 3)),
-    ("The bridge closed two days ago.", "two days ago", date(2026, 3, 10), date(2026, 3, 10)),
-    ("Prices peaked in mid-February.", "in mid-February", date(2026, 2, 1), date(2026, 2, 28)),
-    ("Sales fell in January and February.", "and February", date(2026, 2, 1), date(2026, 2, 28)),
-    ("The vote was held late on Tuesday.", "late on Tuesday", date(2026, 3, 10), date(2026, 3, 10)),
-    ("The plant shut on 16 November.", "16 November", date(2025, 11, 16), date(2025, 11, 16)),
+     date(2025, 11, 15), date(2025, 11, 16), "night"),
+    ("Drones hit the port overnight into December 3.", "overnight into December 3", date(2025, 12, 2), date(2025, 12, 3), "night"),
+    # seed 000's wording: the night of 2 to 3 December, the text kept whole
+    ("176 drones were launched during the overnight hours leading into December 3.",
+     "overnight hours leading into December 3", date(2025, 12, 2), date(2025, 12, 3), "night"),
+    ("The bridge closed two days ago.", "two days ago", date(2026, 3, 10), date(2026, 3, 10), "day"),
+    ("Prices peaked in mid-February.", "in mid-February", date(2026, 2, 1), date(2026, 2, 28), "month"),
+    ("Sales fell in January and February.", "and February", date(2026, 2, 1), date(2026, 2, 28), "month"),
+    ("The vote was held late on Tuesday.", "late on Tuesday", date(2026, 3, 10), date(2026, 3, 10), "day"),
+    ("The plant shut on 16 November.", "16 November", date(2025, 11, 16), date(2025, 11, 16), "day"),
 ])
-def test_nights_spans_and_past_days_resolve(text, expr, start, end):
+def test_nights_spans_and_past_days_resolve(text, expr, start, end, precision):
     found = {d.text: d for d in find_dates(text)}
     assert expr in found, list(found)
     r = resolve(found[expr], date(2026, 3, 12), None)
-    assert (r.date_start, r.date_end) == (start, end)
+    assert (r.date_start, r.date_end, r.precision) == (start, end, precision)
 
 
 def test_a_dated_event_sentence_is_a_claim_even_where_no_place_is_known(g):

@@ -166,6 +166,49 @@ def test_where_a_speaker_is_named_agrees_with_the_speaker(repo, fragment, where,
         [f.as_dict() for f in found]
 
 
+@pytest.mark.parametrize("table,precision,start,end", [
+    ("claims", "day", "2023-12-02", "2023-12-03"),      # two days are not a day
+    ("claims", "night", "2023-12-03", "2023-12-03"),    # a night spans two days
+    ("events", "night", "2025-11-15", "2025-11-17"),
+])
+def test_a_date_range_agrees_with_its_precision(repo, table, precision, start, end):
+    assert not failures(repo, "date_precision_span")
+
+    def spoil(header, rows):
+        r = next(r for r in rows if r["date_precision"] in ("day", "night"))
+        r["date_precision"], r["date_start"], r["date_end"] = precision, start, end
+    edit_csv(repo, table, spoil)
+    found = failures(repo, "date_precision_span")
+    assert [(f.table, f.column) for f in found] == [(table, "date_precision")], [f.as_dict() for f in found]
+    assert f"a {precision} spans" in found[0].message
+
+
+def test_an_event_is_placed_no_more_precisely_than_its_place(repo):
+    """ACLED: an event known only by its oblast is coded at the oblast's centroid, precision 3."""
+    assert not failures(repo, "event_geo_precision")
+
+    def spoil(header, rows):
+        r = next(r for r in rows if r["place_id"] == "plc_odesa_oblast")
+        r["geo_precision"] = "2"
+    edit_csv(repo, "events", spoil)
+    found = failures(repo, "event_geo_precision")
+    assert [(f.table, f.column, str(f.value)) for f in found] == [("events", "geo_precision", "2")], [f.as_dict() for f in found]
+
+
+def test_every_reference_is_cited(repo):
+    assert not failures(repo, "reference_cited")
+
+    def uncite(header, rows):
+        for r in rows:
+            if r["target_source_id"]:
+                r["target_source_id"] = ""
+                r["target_claim_id"] = next(x["claim_id"] for x in rows if x["claim_id"] != r["claim_id"])
+    edit_csv(repo, "claim_relations", uncite)
+    found = failures(repo, "reference_cited")
+    # the references only relations cite are now cited by nothing; those dating events still are
+    assert found and all(f.table == "sources" and "curation/references.yaml" in f.message for f in found)
+
+
 def test_date_order_rule(repo):
     def bad(header, rows):
         r = next(r for r in rows if r["date_start"])

@@ -217,6 +217,48 @@ def date_order(t: Tables) -> Iterator[Failure]:
 
 
 @rule
+def date_precision_span(t: Tables) -> Iterator[Failure]:
+    for table in ("claims", "events", "claim_dates"):
+        if table not in t.frames or "date_precision" not in t.frames[table]:
+            continue
+        df = t.frames[table]
+        precision = df["date_precision"].astype("string")
+        # a cell that is no date is the schema's to report, not a range to measure
+        days = (pd.to_datetime(df["date_end"], errors="coerce") - pd.to_datetime(df["date_start"], errors="coerce")).dt.days
+        for name, want in (("day", 0), ("night", 1)):
+            for idx in df.index[((precision == name) & days.notna() & (days != want)).fillna(False)]:
+                yield t.fail(table, idx, "date_precision", "date_precision_span", name,
+                             f"a {name} spans {want + 1} day(s), this range {int(days[idx]) + 1}: "
+                             f"fix date_start..date_end or the precision (see the codebook's date precisions)")
+
+
+@rule
+def event_geo_precision(t: Tables) -> Iterator[Failure]:
+    if not all(n in t.frames for n in ("events", "places")):
+        return
+    df = t.frames["events"]
+    known = df["place_id"].map(dict(zip(t.frames["places"]["place_id"], t.frames["places"]["geo_precision"])))
+    for idx in df.index[(df["geo_precision"] < known).fillna(False)]:
+        yield t.fail("events", idx, "geo_precision", "event_geo_precision", df.at[idx, "geo_precision"],
+                     f"{df.at[idx, 'place_id']} is known only to precision {int(known[idx])} (ACLED: a region's "
+                     f"centroid is 3): the event cannot be placed more precisely than its place")
+
+
+@rule
+def reference_cited(t: Tables) -> Iterator[Failure]:
+    if "sources" not in t.frames:
+        return
+    df = t.frames["sources"]
+    cited = set()
+    for table, column in (("claim_relations", "target_source_id"), ("events", "date_basis_source_id")):
+        if table in t.frames:
+            cited |= set(t.frames[table][column].dropna())
+    for idx in df.index[(df["kind"] == "reference").fillna(False) & ~df["source_id"].isin(cited)]:
+        yield t.fail("sources", idx, "source_id", "reference_cited", df.at[idx, "source_id"],
+                     "a reference no event date or relation cites: cite it in curation, or remove it from curation/references.yaml")
+
+
+@rule
 def figure_bounds(t: Tables) -> Iterator[Failure]:
     if "claims" not in t.frames:
         return

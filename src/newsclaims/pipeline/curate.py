@@ -327,7 +327,7 @@ class _Application:
                "cameo_code": ev["cameo"], "status": ev["status"], "date_start": date.fromisoformat(d["start"]),
                "date_end": date.fromisoformat(d["end"]), "date_precision": d["precision"],
                "date_note": d.get("note"), "place_id": ev.get("place"), "geo_precision": ev.get("geo_precision"),
-               "notes": ev["notes"], "origin": "curated", "review_status": "confirmed"}
+               "part_of_event_id": ev.get("part_of"), "notes": ev["notes"], "origin": "curated", "review_status": "confirmed"}
         for name in ("absorbs", "refuses"):      # claims whose proposals this event takes in, or never
             row[f"_{name}"] = []
             for j, key in enumerate(ev.get(name, [])):
@@ -347,6 +347,9 @@ class _Application:
         self.rows["events"].append(row)
         self.origin("events", ev["id"], located, i)
         self.known(located, "place", ev.get("place"), i, "place")
+        if ev.get("part_of") is not None and (ev["part_of"] not in self.event_index or ev["part_of"] == ev["id"]):
+            self.problems(located.error(f"part_of names {'the event itself' if ev['part_of'] == ev['id'] else 'an unknown event ' + ev['part_of']}",
+                                        i, "part_of", hint="Name another event of curation/events.yaml."))
         seen_roles = set()
         for j, a in enumerate(ev["actors"]):
             self.known(located, "actor", a["actor"], i, "actors", j, "actor")

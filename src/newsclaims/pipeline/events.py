@@ -39,7 +39,7 @@ _PLACE_FREE = {"Strategic developments", "Economic releases"}
 _MIXED = {"Strategic developments"}
 _WEEK = 7
 _SPAN = 21              # days: the most one event's reports may span, first day to last
-_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+_PRECISION_RANK = {"day": 0, "night": 1, "week": 2, "month": 3, "year": 4}
 
 
 @dataclass(frozen=True, eq=False)      # compared and hashed by identity: cheap as a cache key
@@ -325,7 +325,7 @@ def lead_date(text: str | None, published: date | None) -> tuple[date, date] | N
         if expr.future:
             continue
         r = resolve(expr, published, None)
-        if r.date_start and r.precision == "day" and timedelta(0) <= published - r.date_start <= timedelta(days=_WEEK):
+        if r.date_start and r.precision in ("day", "night") and timedelta(0) <= published - r.date_start <= timedelta(days=_WEEK):
             return r.date_start, r.date_end
     return None
 
@@ -339,7 +339,7 @@ def _date(claims: list[dict], published: date | None, lead: tuple[date, date] | 
         best = min(dated, key=lambda c: (_PRECISION_RANK[c["date_precision"]], str(c["date_start"]), c["claim_id"]))
         return best["date_start"], best["date_end"], best["date_precision"], "claim", best["claim_id"]
     if lead:
-        return lead[0], lead[1], "day", "publication", None
+        return lead[0], lead[1], "day" if lead[0] == lead[1] else "night", "publication", None
     if published:
         # Reported, so no later than the publication day; news reports the last few days.
         return published - timedelta(days=6), published, "week", "publication", None
@@ -767,7 +767,7 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
     if a.date_start and b.date_start:
         gap = max((b.date_start - a.date_end).days, (a.date_start - b.date_end).days)
         # a claim's date, or the lead's day ("tonight"); not the publication week
-        precise = all((p.date_basis == "claim" or p.date_precision == "day") and (p.date_end - p.date_start).days <= _WEEK
+        precise = all((p.date_basis == "claim" or p.date_precision in ("day", "night")) and (p.date_end - p.date_start).days <= _WEEK
                       for p in (a, b))
         if gap <= 0 and precise:
             score, why = score + 0.2, why + ["dates overlap"]
@@ -1111,7 +1111,7 @@ def absorb(proposals: list[Proposal], possible: list[tuple], curated: dict[str, 
             "date_basis": p.date_basis, "date_basis_claim_id": p.date_basis_claim_id,
             "date_basis_source_id": p.sources[0] if p.date_basis == "publication" else None,
             "date_note": None if p.date_basis == "claim" else
-            "No claim dates it: the day the report's lead gives." if p.date_precision == "day" else
+            "No claim dates it: the day the report's lead gives." if p.date_precision in ("day", "night") else
             "No claim dates it: the week up to the publication of the report.",
             "place_id": p.place_id, "geo_precision": p.geo_precision,
             "notes": "Proposed by extraction" + (f"; reports taken for one event: {', '.join(p.merged_because)}"

@@ -2,7 +2,7 @@
 
 Only figure claims about the same thing (object and predicate) are compared. With the same unit
 they corroborate when their figures can both be true under their qualifiers ("more than 450"
-agrees with 458, not with 400) and contradict otherwise; dated to a day, week or month with date
+agrees with 458, not with 400) and contradict otherwise; dated to a day, night, week or month with date
 ranges that do not overlap they contradict (a pair can both corroborate on its figure and
 contradict on its date); with the gazetteer's places, placed apart (neither inside the other) they
 contradict; asserted by one source and only planned or denied by another they contradict on
@@ -70,9 +70,9 @@ def _describe(c: dict) -> str:
 
 
 def _dated(c: dict) -> bool:
-    """A claim whose date says when the event happened: resolved to a day, week or month (a bare
+    """A claim whose date says when the event happened: resolved to a day, night, week or month (a bare
     year in news prose is mostly background, e.g. "agreements reached in 2022")."""
-    return bool(c.get("date_start")) and c.get("date_precision") in ("day", "week", "month")
+    return bool(c.get("date_start")) and c.get("date_precision") in ("day", "night", "week", "month")
 
 
 _NOT_DONE = {"planned_intent", "denied"}

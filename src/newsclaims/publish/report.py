@@ -21,7 +21,7 @@ from newsclaims.reader.load import load
 from newsclaims.datapackage.validate import validate
 
 PATH = Path("docs") / "report.html"
-PRECISION_COLOURS = {"day": "#1b9e77", "week": "#d95f02", "month": "#7570b3", "year": "#e7298a"}
+PRECISION_COLOURS = {"day": "#1b9e77", "night": "#1f78b4", "week": "#d95f02", "month": "#7570b3", "year": "#e7298a"}
 
 
 def _svg(fig) -> str:

@@ -24,7 +24,7 @@ from newsclaims.pipeline.extract.model import trained
 from newsclaims.pipeline.extract.nlp import Mention, pipeline, straighten
 from newsclaims.pipeline.extract.syntax import agent, counted_thing, share_of
 
-EXTRACTOR_VERSION = "1.25.0"
+EXTRACTOR_VERSION = "1.26.0"
 """Bump when a change to the extractor can change its output (part of the extraction cache key)."""
 
 _FACTUALITY_ORDER = ("denied", "planned_intent", "hedged")

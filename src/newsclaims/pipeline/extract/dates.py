@@ -25,7 +25,7 @@ YEAR = r"(?:19|20)\d{2}"
 PATTERNS = [
     ("night_of", rf"\b(?:the\s+)?night\s+of\s+(?:{DAY}\s+(?:to|-|–|into)\s+{DAY}\s+{MONTH}|{MONTH}\s+{DAY}\s*(?:to|-|–|into)\s*{DAY})"
                  rf"(?:,?\s+{YEAR})?"),
-    ("overnight_into", rf"\bovernight\s+(?:into|to)\s+(?:{MONTH}\s+{DAY}|{DAY}\s+{MONTH}|{WEEKDAY})(?:,?\s+{YEAR})?"),
+    ("overnight_into", rf"\bovernight\s+(?:hours\s+)?(?:leading\s+)?(?:into|to)\s+(?:{MONTH}\s+{DAY}|{DAY}\s+{MONTH}|{WEEKDAY})(?:,?\s+{YEAR})?"),
     ("end_of", r"\b(?:by\s+|at\s+|before\s+)?the\s+(?:end|start|beginning|middle)\s+of\s+(?:the|this|next|last)\s+"
                r"(?:week|month|year)\b"),
     ("offset", r"\b(?:a|one|the|two|three|four|five|six|\d)\s+days?\s+(?:after|before|earlier|later)\b"
@@ -201,7 +201,9 @@ def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateE
         m = re.search(r"(?:(\w+)\s+)?(day|week|month)s?$", text.lower())
         count = _NUMBER_WORDS.get(m.group(1) or "a") or (int(m.group(1)) if (m.group(1) or "").isdigit() else 1)
         days = count * {"day": 1, "week": 7, "month": 30}[m.group(2)]
-        found = (anchor - timedelta(days=days), anchor, "day" if m.group(2) == "day" else m.group(2))
+        # "the past three days" is a range, not a day: the week (or month) it lies in
+        found = (anchor - timedelta(days=days), anchor, "week" if m.group(2) == "day" and days <= 7 else
+                 "month" if m.group(2) == "day" else m.group(2))
     elif expr.kind == "ago" and anchor:
         m = re.match(r"(\w+)\s+(day|week|fortnight)", text.lower())
         count = 1 if m.group(2) == "fortnight" else _NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
@@ -247,9 +249,9 @@ def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateE
         elif low == "tomorrow":
             found = (anchor + timedelta(days=1), anchor + timedelta(days=1), "day")
         elif low == "overnight" and expr.future:
-            found = (anchor, anchor + timedelta(days=1), "day")
+            found = (anchor, anchor + timedelta(days=1), "night")
         elif low == "overnight" or low == "last night":
-            found = (anchor - timedelta(days=1), anchor, "day")
+            found = (anchor - timedelta(days=1), anchor, "night")
         elif "weekend" in low:
             saturday = anchor - timedelta(days=(anchor.weekday() - 5) % 7)
             found = (saturday, saturday + timedelta(days=1), "week")
@@ -261,7 +263,7 @@ def resolve(expr: DateExpr, anchor: date | None, year_hint: int | None) -> DateE
     if not found:
         return expr
     if expr.since and anchor and found[0] <= anchor:
-        found = (found[0], anchor, found[2] if found[2] != "day" else "week" if (anchor - found[0]).days <= 7 else "month")
+        found = (found[0], anchor, found[2] if found[2] not in ("day", "night") else "week" if (anchor - found[0]).days <= 7 else "month")
     return DateExpr(expr.start, expr.end, expr.text, expr.kind, *found, since=expr.since, future=expr.future)
 
 
@@ -270,7 +272,7 @@ _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "su
 
 def _night(expr: DateExpr, anchor: date | None, year: int | None) -> tuple[date, date, str] | None:
     """ "the night of 15 to 16 November" and "overnight into December 3": the two days the night
-    spans (precision day).
+    spans (precision night).
 
     >>> e = find_dates("on the night of 15 to 16 November")[0]
     >>> resolve(e, date(2025, 11, 17), None).date_start, resolve(e, date(2025, 11, 17), None).date_end
@@ -286,14 +288,14 @@ def _night(expr: DateExpr, anchor: date | None, year: int | None) -> tuple[date,
             if anchor is None:
                 return None
             day = _weekday(anchor, weekday.group(0).lower(), "")[0]
-            return day - timedelta(days=1), day, "day"
+            return day - timedelta(days=1), day, "night"
         target = re.search(rf"{MONTH}\s+{DAY}|{DAY}\s+{MONTH}", text).group(0)
         resolved = resolve(DateExpr(0, len(target), target, "month_day", future=expr.future), anchor,
                            year if explicit or anchor is None else None) if not explicit else \
             resolve(DateExpr(0, len(target), target, "month_day"), None, year)
         if resolved.date_start is None:
             return None
-        return resolved.date_start - timedelta(days=1), resolved.date_start, "day"
+        return resolved.date_start - timedelta(days=1), resolved.date_start, "night"
     days = [int(d) for d in re.findall(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", re.sub(YEAR, "", text))]
     month = _month_number(re.search(MONTH, text).group(0))
     if year is None or len(days) < 2:
@@ -302,7 +304,8 @@ def _night(expr: DateExpr, anchor: date | None, year: int | None) -> tuple[date,
             and (date(anchor.year, month, 1) - anchor).days > 31:
         year -= 1
     try:
-        return date(year, month, days[0]), date(year, month, days[1]), "day"
+        first, last = date(year, month, days[0]), date(year, month, days[1])
+        return first, last, "night" if (last - first).days == 1 else "week"
     except ValueError:
         return None
 
