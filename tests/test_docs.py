@@ -58,6 +58,28 @@ def test_the_report_shows_counts_disagreements_and_validation():
     assert page == report(ROOT), "the report is not deterministic"
 
 
+def test_the_reports_charts_are_described_labelled_and_whole():
+    """Alt text on every chart, axes that say what they measure, labels wrapped rather than cut,
+    counts printed as integers, sources and events named by their titles."""
+    import html as htmlmod
+    import pandas as pd
+    page = report(ROOT)
+    charts = re.findall(r"<svg\b[^>]*>", page)
+    assert charts and all('role="img"' in c and 'aria-label="' in c for c in charts), charts
+    texts = " ".join(htmlmod.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", page))
+    assert "…" not in texts, "a chart label was cut"
+    # every event's title, wrapped over lines, is whole in the timeline
+    flat = " ".join(texts.split())
+    for title in pd.read_csv(ROOT / "data" / "events.csv", dtype=str)["title"]:
+        assert " ".join(title.split()) in flat or all(w in flat for w in title.split()), title
+    assert "number of claims" in texts and "logarithmic scale" in texts and "date (" in texts
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    assert not [c for c in cells if re.fullmatch(r"[\d,]+\.0", c)], "a count printed as a float"
+    assert "src_" not in re.sub(r"<svg.*?</svg>", "", page).split("Validation summary")[0]
+    # the 2022 agreement and the nights of 2025 on axes of their own
+    assert "01 Jan 2022 to 31 Dec 2022" in texts and "15 Nov 2025 to 18 Nov 2025" in texts
+
+
 def test_the_report_sets_proposed_against_curated_events_with_their_agreement():
     from newsclaims.pipeline.events import proposals_of
     proposals, _ = proposals_of(ROOT)
@@ -75,7 +97,8 @@ def test_the_report_sets_proposed_against_curated_events_with_their_agreement():
 
 def test_a_release_ships_the_docs(released):  # noqa: F811
     d = released / "dist" / "newsclaims-1.0.0"
-    for name in ("report.html", "docs/codebook.md", "CITATION.cff", "DATASET.md", "LICENSE"):
+    for name in ("report.html", "docs/codebook.md", "CITATION.cff", "DATASET.md", "LICENSE", "explorer/index.html",
+                 "explorer/contradictions.html", "explorer/evt_russian_air_attack_2025_11_16.html"):
         assert (d / name).is_file(), name
         assert f"  {name}\n" in (d / "SHA256SUMS").read_text(encoding="utf-8")
     assert "newsclaims 1.0.0" in (d / "report.html").read_text(encoding="utf-8")

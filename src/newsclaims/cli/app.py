@@ -377,6 +377,26 @@ def report_cmd(package: Path = typer.Argument(Path("."), help="A repository, rel
     out.print(f"wrote {output}")
 
 
+@app.command("explore")
+def explore_cmd(package: Path = typer.Argument(Path("."), help="A repository, release directory or release zip."),
+                output: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder to write (default: docs/explorer "
+                                                      "of a repository, explorer/ beside anything else).")):
+    """Write the explorer: a static, offline site of the package's articles with every claim
+    highlighted in place, its fields, speakers, events and relations on click or keyboard focus,
+    each event's claims from every source side by side, and every contradiction in one list.
+
+    It opens from file:// (no server, no network). build refreshes docs/explorer and every
+    release holds explorer/; a folder the explorer did not write is never replaced.
+    Example: newsclaims explore dist/newsclaims-1.2.0 -o explorer-1.2.0 && open explorer-1.2.0/index.html
+    """
+    from newsclaims.publish.explore import DIR, write_site
+    target = output or (package / DIR if (package / "docs").is_dir() and package.is_dir() else
+                        Path(f"explorer-{package.stem}") if package.suffix == ".zip" else package / "explorer")
+    with _unpacked(package) as folder:
+        written = run(write_site, folder, target)
+    out.print(f"wrote {len(written)} files to {target}; open {target / 'index.html'}")
+
+
 @app.command("verify-release")
 def verify_release(version: str = typer.Argument(..., help="A version in releases/index.json."),
                    root: Path = typer.Option(Path("."), "--root", help="Repository root.")):

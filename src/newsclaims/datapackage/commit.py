@@ -24,7 +24,7 @@ from newsclaims.datapackage.fsio import (Busy, atomic_write, fsync_dir, make_sta
 
 SWAP = Path(".newsclaims-swap")
 STAGE_PREFIX = ".newsclaims-stage-"
-SWAPPABLE = ("data", "datapackage.json", "docs/codebook.md", "docs/report.html")
+SWAPPABLE = ("data", "datapackage.json", "docs/codebook.md", "docs/report.html", "docs/explorer")
 """Everything a build replaces, in the order it is replaced."""
 OLD = ".old"
 _STAGE_NAME = re.compile(r"^\.newsclaims-stage-[A-Za-z0-9_]+$")

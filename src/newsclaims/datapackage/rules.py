@@ -308,8 +308,10 @@ def speaker_named_in(t: Tables) -> Iterator[Failure]:
         return
     df = t.frames["claims"]
     where, speaker, text = df["speaker_named_in"].astype("string"), df["speaker_actor_id"], df["speaker_text"]
-    checks = [(where.isna() & speaker.notna(), "the claim has a speaker: say where the text names it"),
-              (where.notna() & speaker.isna(), "the claim has no speaker (speaker_actor_id is empty)"),
+    # a speaker the text names but nobody resolved ("it said") is still a speaker named in the sentence
+    has = speaker.notna() | text.notna()
+    checks = [(where.isna() & has, "the claim has a speaker: say where the text names it"),
+              (where.notna() & ~has, "the claim has no speaker (speaker_actor_id and speaker_text are empty)"),
               ((where == "sentence").fillna(False) & text.isna(), "a speaker named in the sentence needs its speaker_text"),
               (where.isin(["previous_sentence", "closing_quotation"]).fillna(False) & text.notna(),
                "a carried speaker is not in the claim's sentence: speaker_text must be empty")]

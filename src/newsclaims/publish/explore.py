@@ -1,0 +1,540 @@
+"""The explorer: a static, offline site for checking the dataset against its articles.
+
+``newsclaims explore`` (and every build and release) writes it: an index of sources and events;
+for each article, its text with every claim highlighted at its exact offsets (coloured by how it
+is attributed), the furniture left out greyed with its reason, and each claim's fields, speakers,
+events and relations shown on click or keyboard focus, with links to the claim it corroborates
+or contradicts in the other article; for each event, its claims from every source side by side
+with their agreement; and every contradiction in one list to walk. Plain HTML, one stylesheet
+and one small script: no network, no server, it opens from ``file://``; the same package gives
+the same bytes.
+
+Highlighting is done here, in Python, because claim offsets count code points of the seed text
+and JavaScript strings count UTF-16 units.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from newsclaims.datapackage.errors import NewsclaimsError
+from newsclaims.reader.load import load
+
+DIR = Path("docs") / "explorer"
+MARKER = ".newsclaims-explorer"
+"""A file in every folder the explorer writes: only such a folder is ever replaced."""
+
+ATTRIBUTION = {"direct_quote": "direct quote", "indirect": "reported speech", "according_to": "according to",
+               "unattributed": "the outlet's own voice"}
+_PASSIVE = {"corroborates": "corroborated", "contradicts": "contradicted", "refines": "refined", "duplicates": "duplicated"}
+WHERE_NAMED = {"sentence": "named in this sentence", "previous_sentence": "carried from the previous sentence",
+               "closing_quotation": "carried from the sentence closing the quotation"}
+
+CSS = """\
+:root{--ink:#1d1d1f;--muted:#5f6368;--line:#d9d9de;--bg:#fff;--panel:#f6f6f8;--focus:#0b57d0}
+*{box-sizing:border-box}
+body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--ink);background:var(--bg);margin:0}
+header,main,footer{max-width:1200px;margin:0 auto;padding:0 16px}
+header{border-bottom:1px solid var(--line);padding-top:12px;padding-bottom:8px}
+header nav a{margin-right:1em}
+h1{font-size:1.45rem;line-height:1.3;margin:.6em 0 .3em;overflow-wrap:anywhere}
+h2{font-size:1.15rem;margin:1.6em 0 .5em}
+a{color:#0b57d0}
+a:focus-visible,mark:focus-visible,button:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+.meta{color:var(--muted);font-size:.92rem;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;font-size:.92rem}
+th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+.tablewrap{overflow-x:auto}
+.layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:24px;align-items:start}
+.article{white-space:pre-wrap;overflow-wrap:anywhere;font-size:1.02rem}
+.detail{position:sticky;top:8px;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px 14px;
+  max-height:calc(100vh - 16px);overflow-y:auto}
+.detail h2{margin-top:0}
+mark{background:none;color:inherit;border-bottom:3px solid;cursor:pointer;padding:0 1px}
+mark.att-direct_quote{background:#e3f1ff;border-color:#1f6fd1}
+mark.att-indirect{background:#e7f6e9;border-color:#2e8540}
+mark.att-according_to{background:#fff2d9;border-color:#b26a00}
+mark.att-unattributed{background:#f1e9fb;border-color:#7a4bc2}
+mark.carried{border-bottom-style:dashed}
+mark.many{border-bottom-width:5px}
+mark.selected{outline:2px solid var(--ink)}
+.fig{font-weight:700}
+.excluded{color:#8a8a8f;background:repeating-linear-gradient(135deg,#f3f3f3 0 6px,#fafafa 6px 12px)}
+.why{display:inline-block;font-size:.78rem;color:var(--muted);border:1px solid var(--line);border-radius:4px;
+  padding:0 4px;margin:0 2px;white-space:normal}
+.legend span{display:inline-block;margin:2px 10px 2px 0}
+.legend mark{cursor:default}
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:2px 12px;margin:.4em 0}
+dt{color:var(--muted)}
+dd{margin:0;overflow-wrap:anywhere}
+.claim{border:1px solid var(--line);border-radius:8px;padding:10px 12px;margin:0 0 12px;background:var(--bg)}
+.quote{font-style:italic}
+.rel{display:inline-block;border-radius:4px;padding:0 6px;font-size:.82rem;font-weight:600}
+.rel-corroborates{background:#e7f6e9;color:#1e5f2c}
+.rel-contradicts{background:#fde7e7;color:#9b1c1c}
+.rel-refines,.rel-duplicates{background:#eef0f3;color:#333}
+.columns{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:16px}
+.columns>section{min-width:0}
+ol.walk>li{margin-bottom:14px;overflow-wrap:anywhere}
+.hint{color:var(--muted);font-size:.9rem}
+footer{color:var(--muted);font-size:.85rem;border-top:1px solid var(--line);margin-top:2em;padding-top:8px;padding-bottom:16px}
+@media (max-width:760px){.layout{grid-template-columns:minmax(0,1fr)}.detail{position:static;max-height:none}
+  th,td{padding:5px 4px}body{font-size:15px}}
+"""
+
+JS = """\
+// Selecting a highlighted passage (click, Enter or Space) shows the claims it holds in the
+// detail panel; Escape clears it; #clm_... in the address selects that claim on arrival.
+(function () {
+  var panel = document.getElementById("detail");
+  if (!panel) return;
+  var empty = document.getElementById("detail-empty");
+  var current = null;
+  function show(mark, focusPanel) {
+    document.querySelectorAll("mark.selected").forEach(function (m) { m.classList.remove("selected"); m.setAttribute("aria-expanded", "false"); });
+    current = mark;
+    var ids = mark ? mark.getAttribute("data-claims").split(" ") : [];
+    panel.querySelectorAll(".claim").forEach(function (d) { d.hidden = ids.indexOf(d.getAttribute("data-claim")) < 0; });
+    empty.hidden = ids.length > 0;
+    if (mark) {
+      // every passage of the same claims, not only the one clicked
+      document.querySelectorAll("mark[data-claims]").forEach(function (m) {
+        if (m.getAttribute("data-claims") === mark.getAttribute("data-claims")) { m.classList.add("selected"); m.setAttribute("aria-expanded", "true"); }
+      });
+    }
+    if (focusPanel) panel.focus();
+    // on a phone the panel sits below the article: bring it into view
+    if (mark && window.matchMedia("(max-width: 760px)").matches) panel.scrollIntoView({block: "start"});
+  }
+  document.querySelectorAll("mark[data-claims]").forEach(function (m) {
+    m.addEventListener("click", function () { show(m, false); });
+    m.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); show(m, true); }
+    });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && current) { var m = current; show(null, false); m.focus(); }
+  });
+  function fromHash() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!id) return;
+    var mark = document.querySelector('mark[data-claims~="' + id.replace(/[^a-z0-9_]/g, "") + '"]');
+    if (mark) { show(mark, false); mark.scrollIntoView({block: "center"}); }
+  }
+  window.addEventListener("hashchange", fromHash);
+  fromHash();
+})();
+"""
+
+
+def _e(value) -> str:
+    return "" if value is None else html.escape(str(value))
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    """Plain Python rows: missing cells None, numbers that are whole printed whole."""
+    def plain(v):
+        if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)):
+            return None
+        if isinstance(v, pd.Timestamp):
+            return v.date().isoformat()
+        return v
+    return [{k: plain(v) for k, v in rec.items()} for rec in frame.astype(object).to_dict("records")]
+
+
+def _num(value) -> str:
+    """176.0 -> "176", 0.5 -> "0.5", 12345 -> "12,345"."""
+    if value is None:
+        return ""
+    f = float(value)
+    return f"{int(f):,}" if f.is_integer() else f"{f:,}"
+
+
+def _page(title: str, body: str, *, depth: str = "", script: bool = False, version: str = "") -> str:
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{_e(title)} — newsclaims explorer</title>"
+        f"<link rel=\"stylesheet\" href=\"{depth}style.css\"></head><body>\n"
+        "<header><nav aria-label=\"explorer\"><a href=\"index.html\">Sources and events</a>"
+        "<a href=\"contradictions.html\">Contradictions</a></nav></header>\n"
+        f"<main id=\"main\">\n{body}\n</main>\n"
+        f"<footer>newsclaims {_e(version)} · generated from the package's tables; "
+        "every highlighted passage is the seed text at the claim's offsets.</footer>\n"
+        + (f"<script src=\"{depth}explorer.js\"></script>\n" if script else "")
+        + "</body></html>\n")
+
+
+class _Site:
+    def __init__(self, package: Path):
+        self.package = Path(package)
+        ds = load(self.package, format="csv")
+        self.version = ds.version
+        get = lambda name: _rows(ds.frames[name]) if name in ds.frames else []  # noqa: E731
+        self.sources = {r["source_id"]: r for r in get("sources")}
+        self.claims = {r["claim_id"]: r for r in get("claims")}
+        self.events = {r["event_id"]: r for r in get("events")}
+        self.actors = {r["actor_id"]: r for r in get("actors")}
+        self.places = {r["place_id"]: r for r in get("places")}
+        self.speakers: dict[str, list[dict]] = {}
+        for r in sorted(get("claim_speakers"), key=lambda r: (r["claim_id"], r["position"])):
+            self.speakers.setdefault(r["claim_id"], []).append(r)
+        self.links = get("claim_events")
+        self.events_of: dict[str, list[str]] = {}
+        self.claims_of: dict[str, list[str]] = {}
+        for r in self.links:
+            self.events_of.setdefault(r["claim_id"], []).append(r["event_id"])
+            self.claims_of.setdefault(r["event_id"], []).append(r["claim_id"])
+        self.relations = sorted(get("claim_relations"), key=lambda r: r["relation_id"])
+        self.rel_of: dict[str, list[dict]] = {}
+        self.rel_by_event: dict[str, list[dict]] = {}
+        for r in self.relations:
+            if r.get("event_id"):
+                self.rel_by_event.setdefault(r["event_id"], []).append(r)
+            self.rel_of.setdefault(r["claim_id"], []).append(r)
+            if r["target_claim_id"]:
+                self.rel_of.setdefault(r["target_claim_id"], []).append(r)
+        self.excluded: dict[str, list[dict]] = {}
+        for r in get("excluded_spans"):
+            self.excluded.setdefault(r["source_id"], []).append(r)
+        self.parts: dict[str, list[str]] = {}
+        for k, v in self.events.items():
+            if v.get("part_of_event_id"):
+                self.parts.setdefault(v["part_of_event_id"], []).append(k)
+        self.event_actors: dict[str, list[dict]] = {}
+        for r in get("event_actors"):
+            self.event_actors.setdefault(r["event_id"], []).append(r)
+        self.by_source: dict[str, list[dict]] = {}
+        for c in self.claims.values():
+            self.by_source.setdefault(c["source_id"], []).append(c)
+
+    # --- names and links -------------------------------------------------------------------
+
+    def source_name(self, sid: str | None) -> str:
+        s = self.sources.get(sid or "")
+        if s is None:
+            return sid or ""
+        if s.get("title"):
+            return f"{s['publisher']}: {s['title']}" if s.get("publisher") else s["title"]
+        return f"{s['publisher'] or 'Unknown outlet'}, {s.get('published_date') or 'undated'}"
+
+    def has_page(self, sid: str | None) -> bool:
+        s = self.sources.get(sid or "")
+        return s is not None and s.get("kind") != "reference" and bool(s.get("file"))
+
+    def source_link(self, sid: str | None, anchor: str = "") -> str:
+        s = self.sources.get(sid or "")
+        if s is None:
+            return _e(sid)
+        if self.has_page(sid):
+            return f"<a href=\"{_e(sid)}.html{'#' + _e(anchor) if anchor else ''}\">{_e(self.source_name(sid))}</a>"
+        if s.get("url"):
+            return f"<a href=\"{_e(s['url'])}\" rel=\"noreferrer\">{_e(self.source_name(sid))}</a> (reference report)"
+        return _e(self.source_name(sid))
+
+    def event_link(self, eid: str) -> str:
+        e = self.events.get(eid)
+        return f"<a href=\"{_e(eid)}.html\">{_e(e['title'] if e else eid)}</a>"
+
+    def actor(self, aid: str | None) -> str:
+        a = self.actors.get(aid or "")
+        return _e(a["name"] if a else aid)
+
+    def place(self, pid: str | None) -> str:
+        p = self.places.get(pid or "")
+        return _e(p["name"] if p else pid)
+
+    def claim_link(self, cid: str, text: str | None = None) -> str:
+        c = self.claims.get(cid)
+        if c is None:
+            return _e(cid)
+        label = text if text is not None else _short(c["quote"], 110)
+        return f"<a href=\"{_e(c['source_id'])}.html#{_e(cid)}\">“{_e(label)}”</a>"
+
+    # --- one claim, in full ----------------------------------------------------------------
+
+    def figure(self, c: dict) -> str:
+        if c.get("claim_kind") != "figure" or c.get("value") is None:
+            return ""
+        bounds = ""
+        if (c.get("low"), c.get("high")) not in ((None, None), (c["value"], c["value"])):
+            bounds = f" (from {_num(c.get('low')) or '?'} to {_num(c.get('high')) or 'no upper bound'})"
+        unit = {"percent": "%", "money": " (money)"}.get(c.get("unit") or "", "")
+        return (f"{_e((c.get('qualifier') or '').replace('_', ' '))} {_num(c['value'])}{_e(unit)}{_e(bounds)}"
+                f" {_e(c.get('object') or '')} {_e(c.get('predicate') or '')}").strip()
+
+    def relation_line(self, r: dict, cid: str) -> str:
+        """A relation of claim *cid*, from its side: "contradicts X" or "is contradicted by X"."""
+        kind = r["relation"]
+        if r["claim_id"] == cid:
+            target = r.get("target_claim_id")
+            other = f"{self.claim_link(target)} in {self.source_link(self.claims[target]['source_id'], target)}" \
+                if target in self.claims else self.source_link(r.get("target_source_id"))
+            verb = kind
+        else:
+            other = f"{self.claim_link(r['claim_id'])} in {self.source_link(self.claims[r['claim_id']]['source_id'], r['claim_id'])}"
+            verb = "is " + _PASSIVE.get(kind, kind) + " by"
+        return (f"<li><span class=\"rel rel-{_e(kind)}\">{_e(verb)}</span> {other}"
+                f"<br><span class=\"meta\">{_e(r['method'])}: {_e(r['basis'])}</span></li>")
+
+    def detail(self, c: dict, *, hidden: bool = True, heading: str = "h3") -> str:
+        cid = c["claim_id"]
+        rows = []
+        voices = self.speakers.get(cid, [])
+        if voices:
+            names = []
+            for v in voices:
+                said = f" (“{_e(v['speaker_text'])}”)" if v.get("speaker_text") else ""
+                names.append(f"{self.actor(v['actor_id'])}{said}{' — passes it on' if v.get('role') == 'relay' else ''}")
+            rows.append(("speaker" if len(voices) == 1 else "speakers", "<br>".join(names)))
+            if c.get("speaker_named_in"):
+                rows.append(("speaker named", _e(WHERE_NAMED.get(c["speaker_named_in"], c["speaker_named_in"]))))
+        else:
+            rows.append(("speaker", "none: the outlet's own voice"))
+        rows.append(("attribution", _e(ATTRIBUTION.get(c.get("attribution_type"), c.get("attribution_type")))
+                     + (f", cue “{_e(c['cue'])}”" if c.get("cue") else "")))
+        rows.append(("factuality", _e((c.get("factuality") or "").replace("_", " "))))
+        if c.get("claim_kind") == "figure":
+            rows.append(("figure", f"“{_e(c.get('figure_text'))}” = {self.figure(c)}"))
+        if c.get("date_start") is not None:
+            span = str(c["date_start"]) if c["date_start"] == c["date_end"] else f"{c['date_start']} to {c['date_end']}"
+            rows.append(("date", f"{_e(span)} ({_e(c.get('date_precision'))})"
+                         + (f", from “{_e(c['date_text'])}”" if c.get("date_text") else "")))
+        if c.get("place_id"):
+            rows.append(("place", self.place(c["place_id"])))
+        rows.append(("review", _e(c.get("review_status")) + (f": {_e(c['review_note'])}" if c.get("review_note") else "")))
+        rows.append(("offsets", f"{c['char_start']}–{c['char_end']} · {_e(cid)}"))
+        events = self.events_of.get(cid, [])
+        rels = self.rel_of.get(cid, [])
+        return (f"<section class=\"claim\" data-claim=\"{_e(cid)}\"{' hidden' if hidden else ''}>"
+                f"<{heading}>{'Figure' if c.get('claim_kind') == 'figure' else 'Statement'}: "
+                f"<span class=\"quote\">{_e(_short(c['quote'], 160))}</span></{heading}>"
+                "<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
+                + ("<p>Events: " + ", ".join(self.event_link(e) for e in events) + "</p>" if events else "<p>No event.</p>")
+                + ("<p>Relations:</p><ul>" + "".join(self.relation_line(r, cid) for r in rels) + "</ul>" if rels else
+                   "<p>No relation to another source.</p>")
+                + "</section>")
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def article(self, sid: str) -> str:
+        s = self.sources[sid]
+        text = (self.package / s["file"]).read_text(encoding="utf-8")
+        claims = sorted(self.by_source.get(sid, []), key=lambda c: (c["char_start"], c["char_end"], c["claim_id"]))
+        excluded = sorted(self.excluded.get(sid, []), key=lambda r: r["char_start"])
+        figures = {(c["figure_start"], c["figure_end"]) for c in claims if c.get("figure_start") is not None}
+        cuts = {0, len(text)}
+        for c in claims:
+            cuts |= {c["char_start"], c["char_end"]}
+        for f in figures:
+            cuts |= set(f)
+        for x in excluded:
+            cuts |= {x["char_start"], x["char_end"]}
+        cuts = sorted(k for k in cuts if 0 <= k <= len(text))
+        out, anchored = [], set()
+        for a, b in zip(cuts, cuts[1:]):
+            piece = _e(text[a:b])
+            if any(lo <= a and b <= hi for lo, hi in figures):
+                piece = f"<span class=\"fig\">{piece}</span>"
+            cover = [c for c in claims if c["char_start"] <= a and b <= c["char_end"]]
+            gone = next((x for x in excluded if x["char_start"] <= a and b <= x["char_end"]), None)
+            if gone is not None:
+                piece = f"<span class=\"excluded\" title=\"left out: {_e(gone['reason'])}\">{piece}</span>"
+                if gone["char_start"] == a:
+                    piece = f"<span class=\"why\">left out: {_e(gone['reason'])}</span>" + piece
+            if cover and text[a:b].strip():
+                ids = [c["claim_id"] for c in cover]
+                first = cover[0]
+                anchors = "".join(f"<span id=\"{_e(i)}\"></span>" for i in ids if i not in anchored)
+                anchored |= set(ids)
+                classes = [f"att-{first['attribution_type']}"]
+                if first.get("speaker_named_in") in ("previous_sentence", "closing_quotation"):
+                    classes.append("carried")
+                if len(cover) > 1:
+                    classes.append("many")
+                label = f"{len(cover)} claims" if len(cover) > 1 else "claim"
+                piece = (f"{anchors}<mark tabindex=\"0\" role=\"button\" aria-expanded=\"false\" aria-controls=\"detail\" "
+                         f"class=\"{' '.join(classes)}\" data-claims=\"{' '.join(ids)}\" "
+                         f"aria-label=\"{label}: {_e(_short(text[a:b], 60))}\">{piece}</mark>")
+            out.append(piece)
+        details = "".join(self.detail(c) for c in claims)
+        meta = " · ".join(x for x in (_e(s.get("publisher")), _e(s.get("published_date")),
+                                      f"{len(claims)} claims", _e(s.get("file"))) if x)
+        legend = ("<p class=\"legend\">" + "".join(
+            f"<span><mark class=\"att-{k}\">{_e(v)}</mark></span>" for k, v in ATTRIBUTION.items())
+            + "<span><mark class=\"att-indirect carried\">speaker carried from a neighbour</mark></span>"
+            "<span><span class=\"excluded\">left out (page furniture)</span></span></p>")
+        body = (f"<h1>{_e(s.get('title') or sid)}</h1><p class=\"meta\">{meta}</p>{legend}"
+                "<p class=\"hint\">Select a highlighted passage (click it, or Tab to it and press Enter) to see its claims; "
+                "Escape clears. Figures are in bold.</p>"
+                "<div class=\"layout\"><article class=\"article\" aria-label=\"article text\">" + "".join(out) + "</article>"
+                "<aside id=\"detail\" class=\"detail\" tabindex=\"-1\" aria-live=\"polite\" aria-label=\"claim details\">"
+                "<h2>Claim details</h2><p id=\"detail-empty\">Nothing selected.</p>" + details + "</aside></div>")
+        return _page(s.get("title") or sid, body, script=True, version=self.version)
+
+    def event(self, eid: str) -> str:
+        e = self.events[eid]
+        ids = sorted(set(self.claims_of.get(eid, [])))
+        by_src: dict[str, list[dict]] = {}
+        for cid in ids:
+            if cid in self.claims:
+                by_src.setdefault(self.claims[cid]["source_id"], []).append(self.claims[cid])
+        span = str(e["date_start"]) if e["date_start"] == e["date_end"] else f"{e['date_start']} to {e['date_end']}"
+        basis = self.claim_link(e["date_basis_claim_id"]) if e.get("date_basis_claim_id") else \
+            self.source_link(e.get("date_basis_source_id")) if e.get("date_basis_source_id") else _e(e.get("date_basis"))
+        parts = self.parts.get(eid, [])
+        facts = [("type", f"{_e(e['event_type'])} / {_e(e['sub_event_type'])}"
+                  + (f" (CAMEO {_e(e['cameo_code'])})" if e.get("cameo_code") else "")),
+                 ("status", _e(e["status"])),
+                 ("date", f"{_e(span)} ({_e(e['date_precision'])}), dated by {basis}"
+                  + (f"<br><span class=\"meta\">{_e(e['date_note'])}</span>" if e.get("date_note") else "")),
+                 ("place", (self.place(e["place_id"]) + f" (geo precision {_e(e.get('geo_precision'))})") if e.get("place_id") else "unknown"),
+                 ("decided by", _e(e.get("origin") or "curated") + f", {_e(e.get('review_status') or '')}")]
+        if e.get("part_of_event_id"):
+            facts.append(("part of", self.event_link(e["part_of_event_id"])))
+        if parts:
+            facts.append(("parts", ", ".join(self.event_link(p) for p in sorted(parts))))
+        cast = self.event_actors.get(eid, [])
+        if cast:
+            facts.append(("actors", ", ".join(f"{self.actor(a['actor_id'])} ({_e(a['role'])})" for a in cast)))
+        columns = []
+        for sid in sorted(by_src, key=lambda s: (str(self.sources.get(s, {}).get("published_date") or ""), s)):
+            cards = "".join(self._card(c, eid) for c in sorted(by_src[sid], key=lambda c: c["char_start"]))
+            columns.append(f"<section><h3>{self.source_link(sid)}</h3>{cards}</section>")
+        rels = self.rel_by_event.get(eid, [])
+        agree = sum(r["relation"] == "corroborates" for r in rels)
+        disagree = sum(r["relation"] == "contradicts" for r in rels)
+        body = (f"<h1>{_e(e['title'])}</h1>"
+                "<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
+                + (f"<p>{_e(e['notes'])}</p>" if e.get("notes") else "")
+                + f"<h2>Claims from {len(by_src)} source(s), side by side</h2>"
+                f"<p class=\"meta\">{agree} corroboration(s), {disagree} contradiction(s) recorded for this event.</p>"
+                "<div class=\"columns\">" + "".join(columns) + "</div>")
+        return _page(e["title"], body, version=self.version)
+
+    def _card(self, c: dict, eid: str) -> str:
+        cid = c["claim_id"]
+        voices = ", ".join(self.actor(v["actor_id"]) for v in self.speakers.get(cid, [])) or "the outlet's own voice"
+        bits = [f"<p class=\"quote\">{self.claim_link(cid, _short(c['quote'], 220))}</p>",
+                f"<p class=\"meta\">{voices}"
+                + (f" · {self.figure(c)}" if c.get("claim_kind") == "figure" else "")
+                + (f" · {_e(c['date_start'])}" + ("" if c["date_start"] == c["date_end"] else f" to {_e(c['date_end'])}")
+                   if c.get("date_start") is not None else "") + "</p>"]
+        rels = self.rel_of.get(cid, [])
+        if rels:
+            bits.append("<ul>" + "".join(self.relation_line(r, cid) for r in rels) + "</ul>")
+        return f"<div class=\"claim\">{''.join(bits)}</div>"
+
+    def contradictions(self) -> str:
+        items = []
+        for r in self.relations:
+            if r["relation"] != "contradicts" or r["claim_id"] not in self.claims:
+                continue
+            c = self.claims[r["claim_id"]]
+            if r.get("target_claim_id") in self.claims:
+                t = self.claims[r["target_claim_id"]]
+                target = f"{self.claim_link(t['claim_id'])} in {self.source_link(t['source_id'], t['claim_id'])}"
+            else:
+                target = self.source_link(r.get("target_source_id"))
+            items.append(f"<li><p>{self.claim_link(c['claim_id'])} in {self.source_link(c['source_id'], c['claim_id'])}</p>"
+                         f"<p><span class=\"rel rel-contradicts\">contradicts</span> {target}</p>"
+                         f"<p class=\"meta\">{_e(r['method'])}: {_e(r['basis'])}"
+                         + (f" · event: {self.event_link(r['event_id'])}" if r.get("event_id") in self.events else "")
+                         + "</p></li>")
+        body = ("<h1>Every contradiction</h1>"
+                f"<p>{len(items)} contradiction(s), each a claim against another claim or a reference report, with the rule "
+                "or the curator's reason. Follow a link to read the claim in its article.</p>"
+                + ("<ol class=\"walk\">" + "".join(items) + "</ol>" if items else "<p>None.</p>"))
+        return _page("Contradictions", body, version=self.version)
+
+    def index(self) -> str:
+        rows = []
+        for sid, s in sorted(self.sources.items(), key=lambda kv: (kv[1].get("kind") == "reference",
+                                                                    str(kv[1].get("published_date") or ""), kv[0])):
+            n = len(self.by_source.get(sid, []))
+            contra = sum(1 for c in self.by_source.get(sid, []) for r in self.rel_of.get(c["claim_id"], [])
+                         if r["relation"] == "contradicts")
+            rows.append(f"<tr><td>{self.source_link(sid)}</td><td>{_e(s.get('kind'))}</td><td>{_e(s.get('published_date'))}</td>"
+                        f"<td>{n}</td><td>{contra}</td></tr>")
+        events = []
+        for eid, e in sorted(self.events.items(), key=lambda kv: (str(kv[1]["date_start"]), kv[0])):
+            ids = set(self.claims_of.get(eid, []))
+            srcs = {self.claims[c]["source_id"] for c in ids if c in self.claims}
+            rels = self.rel_by_event.get(eid, [])
+            span = str(e["date_start"]) if e["date_start"] == e["date_end"] else f"{e['date_start']} to {e['date_end']}"
+            events.append(f"<tr><td>{self.event_link(eid)}</td><td>{_e(span)}</td><td>{_e(e['sub_event_type'])}</td>"
+                          f"<td>{self.place(e.get('place_id')) if e.get('place_id') else ''}</td><td>{len(ids)}</td>"
+                          f"<td>{len(srcs)}</td><td>{sum(r['relation'] == 'contradicts' for r in rels)}</td></tr>")
+        body = (f"<h1>newsclaims {_e(self.version)}: sources and events</h1>"
+                "<p>Read each article with its claims marked in place, compare what the sources say about each event, "
+                "and walk the <a href=\"contradictions.html\">list of contradictions</a>.</p>"
+                "<h2>Sources</h2><div class=\"tablewrap\"><table><thead><tr><th>source</th><th>kind</th><th>published</th>"
+                "<th>claims</th><th>contra&shy;dictions</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+                "<h2>Events</h2><div class=\"tablewrap\"><table><thead><tr><th>event</th><th>date</th><th>type</th><th>place</th>"
+                "<th>claims</th><th>sources</th><th>contra&shy;dictions</th></tr></thead><tbody>" + "".join(events)
+                + "</tbody></table></div>")
+        return _page("Sources and events", body, version=self.version)
+
+    def files(self) -> dict[str, str]:
+        out = {"index.html": self.index(), "contradictions.html": self.contradictions(),
+               "style.css": CSS, "explorer.js": JS, MARKER: "Written by `newsclaims explore`; replaced whole on every run.\n"}
+        for sid in sorted(self.sources):
+            if self.has_page(sid):
+                out[f"{sid}.html"] = self.article(sid)
+        for eid in sorted(self.events):
+            out[f"{eid}.html"] = self.event(eid)
+        return out
+
+
+def _short(text, n: int) -> str:
+    text = "" if text is None else " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def site(package: Path) -> dict[str, str]:
+    """The explorer's files for the package (repository or release) at *package*: relative
+    path to text.
+
+    >>> from pathlib import Path
+    >>> files = site(Path(__file__).resolve().parents[3])
+    >>> "index.html" in files and any(p.startswith("src_") for p in files) and "contradicts" in files["contradictions.html"]
+    True
+    """
+    return _Site(package).files()
+
+
+def write_site(package: Path, out: Path) -> list[str]:
+    """Write the explorer of *package* into the folder *out*, replacing it whole if an earlier
+    run wrote it (it holds the marker file); a folder the explorer did not write is refused.
+    Returns the file names written."""
+    out = Path(out)
+    if out.exists() and not (out / MARKER).is_file():
+        if not out.is_dir() or any(out.iterdir()):
+            raise NewsclaimsError(f"{out} exists and was not written by `newsclaims explore`; nothing was written",
+                                  file=out, hint="Choose another folder with --out, or move that one away.")
+    files = site(package)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".newsclaims-explorer-", dir=out.parent))
+    try:
+        for name, text in files.items():
+            # a fresh folder renamed into place whole: a crash leaves it aside, never half an explorer
+            (tmp / name).write_bytes(text.encode("utf-8"))
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old)
+        else:
+            os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return sorted(files)
