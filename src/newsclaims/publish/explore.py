@@ -49,7 +49,8 @@ a{color:#0b57d0}
 a:focus-visible,mark:focus-visible,button:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
 .meta{color:var(--muted);font-size:.92rem;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
-th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top;overflow-wrap:break-word}
+td.n,th.n{white-space:nowrap}
 .tablewrap{overflow-x:auto}
 .layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:24px;align-items:start}
 .article{white-space:pre-wrap;overflow-wrap:anywhere;font-size:1.02rem}
@@ -460,8 +461,8 @@ class _Site:
             n = len(self.by_source.get(sid, []))
             contra = sum(1 for c in self.by_source.get(sid, []) for r in self.rel_of.get(c["claim_id"], [])
                          if r["relation"] == "contradicts")
-            rows.append(f"<tr><td>{self.source_link(sid)}</td><td>{_e(s.get('kind'))}</td><td>{_e(s.get('published_date'))}</td>"
-                        f"<td>{n}</td><td>{contra}</td></tr>")
+            rows.append(f"<tr><td>{self.source_link(sid)}</td><td>{_e(str(s.get('kind') or '').replace('seed_', ''))}</td>"
+                        f"<td class=\"n\">{_e(s.get('published_date'))}</td><td class=\"n\">{n}</td><td class=\"n\">{contra}</td></tr>")
         events = []
         for eid, e in sorted(self.events.items(), key=lambda kv: (str(kv[1]["date_start"]), kv[0])):
             ids = set(self.claims_of.get(eid, []))
@@ -469,13 +470,13 @@ class _Site:
             rels = self.rel_by_event.get(eid, [])
             span = str(e["date_start"]) if e["date_start"] == e["date_end"] else f"{e['date_start']} to {e['date_end']}"
             events.append(f"<tr><td>{self.event_link(eid)}</td><td>{_e(span)}</td><td>{_e(e['sub_event_type'])}</td>"
-                          f"<td>{self.place(e.get('place_id')) if e.get('place_id') else ''}</td><td>{len(ids)}</td>"
-                          f"<td>{len(srcs)}</td><td>{sum(r['relation'] == 'contradicts' for r in rels)}</td></tr>")
+                          f"<td>{self.place(e.get('place_id')) if e.get('place_id') else ''}</td><td class=\"n\">{len(ids)}</td>"
+                          f"<td class=\"n\">{len(srcs)}</td><td class=\"n\">{sum(r['relation'] == 'contradicts' for r in rels)}</td></tr>")
         body = (f"<h1>newsclaims {_e(self.version)}: sources and events</h1>"
                 "<p>Read each article with its claims marked in place, compare what the sources say about each event, "
                 "and walk the <a href=\"contradictions.html\">list of contradictions</a>.</p>"
                 "<h2>Sources</h2><div class=\"tablewrap\"><table><thead><tr><th>source</th><th>kind</th><th>published</th>"
-                "<th>claims</th><th>contra&shy;dictions</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+                "<th>claims</th><th>contra&shy;dic&shy;tions</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
                 "<h2>Events</h2><div class=\"tablewrap\"><table><thead><tr><th>event</th><th>date</th><th>type</th><th>place</th>"
                 "<th>claims</th><th>sources</th><th>contra&shy;dictions</th></tr></thead><tbody>" + "".join(events)
                 + "</tbody></table></div>")
