@@ -362,15 +362,26 @@ def test_a_damaged_extraction_cache_entry_is_recomputed(tmp_path: Path):
     repo = fresh_repo(tmp_path / "repo")
     assert cli("build", "--root", str(repo)).returncode == 0
     built = snapshot(repo, ("data", "datapackage.json"))
-    entries = sorted((repo / ".newsclaims-cache" / "extract").rglob("*.json"))
-    assert entries
-    for entry in entries:
-        entry.write_text('{"source_id": "src_x", "claims": [{}], "excluded": [], "new_actors": {}}')
+    import sqlite3
+    packed = repo / ".newsclaims-cache" / "extract.sqlite"
+    with sqlite3.connect(packed) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 2
+        db.execute("UPDATE entries SET entry = ?", (b'{"source_id": "src_x", "claims": [{}], "excluded": [], "new_actors": {}}',))
+    db.close()
     os.utime(repo / "seeds" / "catalog.csv")        # an input changed: the build runs, and reads the cache
     result = cli("build", "--root", str(repo))
     assert "nothing changed" not in result.stdout
     assert result.returncode == 0, result.stderr
     assert snapshot(repo, ("data", "datapackage.json")) == built
+    # a cache file that is no database at all (torn, overwritten) is replaced, and the build is the same
+    packed.write_bytes(b"not a database" * 100)
+    os.utime(repo / "seeds" / "catalog.csv")
+    result = cli("build", "--root", str(repo))
+    assert result.returncode == 0, result.stderr
+    assert snapshot(repo, ("data", "datapackage.json")) == built
+    with sqlite3.connect(packed) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone()[0] == 2
+    db.close()
 
 
 def test_written_files_get_ordinary_permissions(tmp_path: Path):

@@ -69,7 +69,7 @@ def test_jobs_give_byte_identical_packages(corpus, tmp_path):
 def test_the_cache_serves_unchanged_articles_and_never_a_stale_one(corpus, tmp_path, monkeypatch):
     repo = shutil.copytree(corpus, tmp_path / "repo")
     n, fresh = extracted(repo, jobs=1)
-    assert n == 60 and len(list((repo / runner.CACHE).rglob("*.json"))) == 60
+    assert n == 60 and _entries(repo) == 60
     n, cached = extracted(repo, jobs=1)
     assert n == 0 and cached.equals(fresh)
 
@@ -93,14 +93,27 @@ def test_the_cache_serves_unchanged_articles_and_never_a_stale_one(corpus, tmp_p
     assert extracted(repo, jobs=1)[0] == 60
 
 
+def _entries(repo) -> int:
+    import sqlite3
+    db = sqlite3.connect(repo / runner.CACHE)
+    try:
+        return db.execute("SELECT count(*) FROM entries").fetchone()[0]
+    finally:
+        db.close()
+
+
 def test_a_damaged_cache_entry_is_recomputed(corpus, tmp_path):
+    import sqlite3
     repo = shutil.copytree(corpus, tmp_path / "repo")
     _, fresh = extracted(repo, jobs=1)
-    entries = sorted((repo / runner.CACHE).rglob("*.json"))
-    entries[0].write_bytes(entries[0].read_bytes()[:50])
-    entries[1].write_text(json.dumps({"claims": "nonsense"}), encoding="utf-8")
+    db = sqlite3.connect(repo / runner.CACHE)
+    with db:
+        (k0, e0), (k1, _) = db.execute("SELECT key, entry FROM entries ORDER BY key LIMIT 2").fetchall()
+        db.execute("UPDATE entries SET entry = ? WHERE key = ?", (e0[:50], k0))
+        db.execute("UPDATE entries SET entry = ? WHERE key = ?", (json.dumps({"claims": "nonsense"}).encode(), k1))
+    db.close()
     n, again = extracted(repo, jobs=1)
-    assert n == 2 and again.equals(fresh)
+    assert n == 2 and again.equals(fresh) and _entries(repo) == 60
 
 
 def test_the_dask_engine_on_a_local_cluster_gives_identical_output(corpus, tmp_path):

@@ -4,9 +4,11 @@ Extraction of one article is a pure function of the seed (its text and catalog r
 gazetteer and the extractor version. So its result can be cached under a key made of exactly
 those, computed in any process, on any machine, in any order — and the output is the same.
 
-The cache lives in ``.newsclaims-cache/extract/`` of the repository: one JSON file per key.
-A changed seed, catalog row, gazetteer file or ``EXTRACTOR_VERSION`` changes the key, so a stale
-entry is never read; an unreadable entry is treated as missing.
+The cache is one SQLite file, ``.newsclaims-cache/extract.sqlite`` of the repository: a row per
+key, holding the extraction as JSON after its sha256 (read in a few queries, not ten thousand
+file opens). A changed seed, catalog row, gazetteer file or ``EXTRACTOR_VERSION`` changes the key,
+so a stale entry is never read; an entry whose digest does not match is treated as missing, and a
+file that is no SQLite database is replaced (it is only a cache).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import date
@@ -24,12 +27,12 @@ from typing import Callable, Sequence
 from newsclaims.pipeline.clean import Span
 from newsclaims.datapackage.errors import NewsclaimsError
 from newsclaims.pipeline.gazetteer import Gazetteer
-from newsclaims.pipeline.ingest import Seed, atomic_write
+from newsclaims.pipeline.ingest import Seed
 from newsclaims.pipeline.extract.article import EXTRACTOR_VERSION, Extraction, extract_articles
 from newsclaims.pipeline.extract import model
 from newsclaims.pipeline.extract.nlp import pipeline
 
-CACHE = Path(".newsclaims-cache") / "extract"
+CACHE = Path(".newsclaims-cache") / "extract.sqlite"
 ENGINES = ("local", "dask")
 
 
@@ -91,6 +94,57 @@ def _from_cache(entry: bytes) -> Extraction | None:
         return x
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+class _Store:
+    """The packed cache: ``entries(key TEXT PRIMARY KEY, entry BLOB)`` in one SQLite file."""
+
+    def __init__(self, path: Path, write: bool):
+        self.path, self.write, self.db = path, write, None
+        if not path.exists() and not write:
+            return
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError:
+            if not write:
+                return                # a check reads what it can and writes nothing
+            path.unlink(missing_ok=True)      # not a database: ours to replace, it is only a cache
+            self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path) if self.write else sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+        if self.write:
+            db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL)")
+        db.execute("SELECT count(*) FROM entries WHERE key = ''").fetchone()    # fails now on a damaged file
+        return db
+
+    def get(self, keys: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        if self.db is None:
+            return found
+        try:
+            for part in _chunks(sorted(set(keys)), 500):
+                marks = ",".join("?" * len(part))
+                found.update(self.db.execute(f"SELECT key, entry FROM entries WHERE key IN ({marks})", part).fetchall())
+        except sqlite3.DatabaseError:
+            return {}
+        return found
+
+    def put(self, items: dict[str, bytes]) -> None:
+        if self.db is None or not self.write or not items:
+            return
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)", sorted(items.items()))
+
+    def discard(self, keys: list[str]) -> None:
+        if self.db is not None and self.write and keys:
+            with self.db:
+                self.db.executemany("DELETE FROM entries WHERE key = ?", [(k,) for k in keys])
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
 
 
 def _extract_encoded(seeds: Sequence[Seed], g: Gazetteer) -> list[bytes]:
@@ -177,19 +231,16 @@ def extract_all(seeds: Sequence[Seed], g: Gazetteer, *, root: Path | None = None
     if jobs < 1:
         raise NewsclaimsError(f"--jobs must be at least 1, not {jobs}", field="--jobs")
     model.check()             # even when every article comes from the cache: a swapped model stops here
-    folder = Path(root) / CACHE if root is not None and cache else None
+    store = _Store(Path(root) / CACHE, cache_write) if root is not None and cache else None
     keys = [cache_key(s, g) for s in seeds]
     results: list[Extraction | None] = [None] * len(seeds)
-    if folder is not None:
+    if store is not None:
+        entries = store.get(keys)
         for i, key in enumerate(keys):
-            path = folder / key[:2] / f"{key}.json"
-            try:
-                raw = path.read_bytes()
-            except OSError:
-                continue     # not cached
-            results[i] = _from_cache(raw)
-            if results[i] is None and cache_write:
-                path.unlink(missing_ok=True)     # damaged: discarded, extracted again below
+            if key in entries:
+                results[i] = _from_cache(entries[key])
+        # damaged: discarded, extracted again below
+        store.discard(sorted({keys[i] for i, r in enumerate(results) if r is None and keys[i] in entries}))
     todo_idx = [i for i, r in enumerate(results) if r is None]
     todo = [seeds[i] for i in todo_idx]
     total, count = len(seeds), [len(seeds) - len(todo)]
@@ -198,10 +249,14 @@ def extract_all(seeds: Sequence[Seed], g: Gazetteer, *, root: Path | None = None
         count[0] += n
         progress(count[0], total)
     progress(count[0], total)
-    if todo:
-        encoded = _dask(todo, g, jobs, address, done) if engine == "dask" else _local(todo, g, jobs, done)
-        for i, raw in zip(todo_idx, encoded):
-            results[i] = _decode(raw)
-            if folder is not None and cache_write:
-                atomic_write(folder / keys[i][:2] / f"{keys[i]}.json", _to_cache(raw), durable=False)
+    try:
+        if todo:
+            encoded = _dask(todo, g, jobs, address, done) if engine == "dask" else _local(todo, g, jobs, done)
+            for i, raw in zip(todo_idx, encoded):
+                results[i] = _decode(raw)
+            if store is not None:
+                store.put({keys[i]: _to_cache(raw) for i, raw in zip(todo_idx, encoded)})
+    finally:
+        if store is not None:
+            store.close()
     return results, len(todo)
