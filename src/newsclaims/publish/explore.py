@@ -140,13 +140,11 @@ def _e(value) -> str:
 
 def _rows(frame: pd.DataFrame) -> list[dict]:
     """Plain Python rows: missing cells None, numbers that are whole printed whole."""
-    def plain(v):
-        if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)):
-            return None
-        if isinstance(v, pd.Timestamp):
-            return v.date().isoformat()
-        return v
-    return [{k: plain(v) for k, v in rec.items()} for rec in frame.astype(object).to_dict("records")]
+    frame = frame.copy()
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _num(value) -> str:
