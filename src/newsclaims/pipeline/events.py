@@ -38,6 +38,7 @@ _PLACE_FREE = {"Strategic developments", "Economic releases"}
 # Types whose sub-types are different kinds of happening (an agreement is never an interception).
 _MIXED = {"Strategic developments"}
 _WEEK = 7
+_NO_REASONS: tuple = ()
 _SPAN = 21              # days: the most one event's reports may span, first day to last
 _PRECISION_RANK = {"day": 0, "night": 1, "week": 2, "month": 3, "year": 4}
 
@@ -846,8 +847,11 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     def pair(i: int, j: int) -> tuple[float, list[str]]:
         if (i, j) not in memo:
             a, b = parts[i], parts[j]
-            memo[(i, j)] = (0.0, []) if a.event_type != b.event_type else \
+            score, why = (0.0, []) if a.event_type != b.event_type else \
                 _same_event_score(a, b, index, places, feats[i], feats[j])
+            # the reasons matter only for pairs a merge or a reviewer sees: a corpus of ten thousand
+            # articles scores millions of pairs, and their lists of reasons filled memory
+            memo[(i, j)] = (score, why if score >= POSSIBLE else _NO_REASONS)
         return memo[(i, j)]
 
     # Only reports of one type within about two weeks of each other, whose places may nest, are
@@ -898,7 +902,12 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
         others = [j for j, p in enumerate(parts) if p.event_type == etype]
         candidates |= {(min(i, j), max(i, j)) for i in members for j in others if i != j}
     candidates = {(i, j) for i, j in candidates if parts[i].sources != parts[j].sources}
-    scored = {(i, j): pair(i, j) for i, j in sorted(candidates)}
+    scored = {}
+    for i, j in sorted(candidates):
+        found = pair(i, j)
+        if found[0] >= POSSIBLE:     # only these ever merge or are listed as possibly the same
+            scored[(i, j)] = found
+    del candidates
     # Strongest pairs first; two groups join only when no article would report the event twice
     # and no pair across them is ruled out or counted against (one good pair does not chain
     # unlike reports).
