@@ -57,7 +57,10 @@ def test_a_clicked_claim_shows_its_speaker_and_its_relation_to_the_other_article
     page.goto(_seed_page(explorer, "000").as_uri())
     panel = page.locator("#detail")
     assert panel.locator("section.claim:visible").count() == 0
-    page.locator("mark", has_text="176").first.click()
+    mark = page.locator("mark", has_text="176").first
+    mark.hover()         # a resting pointer names who says what before anything is clicked
+    assert "Ukrainian Air Force: exact 176 drones launched" in mark.get_attribute("title")
+    mark.click()
     shown = panel.locator("section.claim:visible")
     assert shown.count() == 2          # "176 drones and one missile": two figure claims on one passage
     first = shown.first

@@ -268,6 +268,16 @@ class _Site:
         return (f"{_e((c.get('qualifier') or '').replace('_', ' '))} {_num(c['value'])}{_e(unit)}{_e(bounds)}"
                 f" {_e(c.get('object') or '')} {_e(c.get('predicate') or '')}").strip()
 
+    def summary(self, c: dict) -> str:
+        """One line for a pointer resting on a claim: who, what, how many relations (plain text)."""
+        who = ", ".join(html.unescape(self.actor(v["actor_id"])) for v in self.speakers.get(c["claim_id"], [])) \
+            or "the outlet's own voice"
+        what = html.unescape(self.figure(c)) if c.get("claim_kind") == "figure" else "statement"
+        rels = self.rel_of.get(c["claim_id"], [])
+        agree = sum(r["relation"] == "corroborates" for r in rels)
+        disagree = sum(r["relation"] == "contradicts" for r in rels)
+        return f"{who}: {what}; {agree} corroborating, {disagree} contradicting (select for details)"
+
     def relation_line(self, r: dict, cid: str) -> str:
         """A relation of claim *cid*, from its side: "contradicts X" or "is contradicted by X"."""
         kind = r["relation"]
@@ -358,8 +368,9 @@ class _Site:
                 if len(cover) > 1:
                     classes.append("many")
                 label = f"{len(cover)} claims" if len(cover) > 1 else "claim"
+                hover = " | ".join(self.summary(c) for c in cover)
                 piece = (f"{anchors}<mark tabindex=\"0\" role=\"button\" aria-expanded=\"false\" aria-controls=\"detail\" "
-                         f"class=\"{' '.join(classes)}\" data-claims=\"{' '.join(ids)}\" "
+                         f"class=\"{' '.join(classes)}\" data-claims=\"{' '.join(ids)}\" title=\"{_e(hover)}\" "
                          f"aria-label=\"{label}: {_e(_short(text[a:b], 60))}\">{piece}</mark>")
             out.append(piece)
         details = "".join(self.detail(c) for c in claims)
