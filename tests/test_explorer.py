@@ -19,14 +19,12 @@ class _Marks(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.marks: list[tuple[list[str], str]] = []
-        self.depth, self.inside = 0, None
+        self.inside = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "mark" and "data-claims" in attrs:
             self.inside = [attrs["data-claims"].split(), ""]
-        if tag == "section" and "data-claim" in attrs:
-            self.depth += 1
 
     def handle_endtag(self, tag):
         if tag == "mark" and self.inside is not None:

@@ -155,18 +155,18 @@ def _num(value) -> str:
     return f"{int(f):,}" if f.is_integer() else f"{f:,}"
 
 
-def _page(title: str, body: str, *, depth: str = "", script: bool = False, version: str = "") -> str:
+def _page(title: str, body: str, *, script: bool = False, version: str = "") -> str:
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>{_e(title)} — newsclaims explorer</title>"
-        f"<link rel=\"stylesheet\" href=\"{depth}style.css\"></head><body>\n"
+        "<link rel=\"stylesheet\" href=\"style.css\"></head><body>\n"
         "<header><nav aria-label=\"explorer\"><a href=\"index.html\">Sources and events</a>"
         "<a href=\"contradictions.html\">Contradictions</a></nav></header>\n"
         f"<main id=\"main\">\n{body}\n</main>\n"
         f"<footer>newsclaims {_e(version)} · generated from the package's tables; "
         "every highlighted passage is the seed text at the claim's offsets.</footer>\n"
-        + (f"<script src=\"{depth}explorer.js\"></script>\n" if script else "")
+        + ("<script src=\"explorer.js\"></script>\n" if script else "")
         + "</body></html>\n")
 
 
