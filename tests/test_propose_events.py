@@ -305,3 +305,52 @@ def test_a_blast_in_a_report_about_miners_is_a_mining_accident_not_a_bomb():
     proposals, _ = propose([mining, war], rules, PLACES, {}, {"casualty_predicates": ["killed"]}, texts=texts)
     types = {p.links[0].claim_id: p.sub_event_type for p in proposals}
     assert types == {"clm_m": "Accident", "clm_w": "Remote explosive/landmine/IED"}, types
+
+
+def test_scoring_pairs_in_arrays_gives_the_score_of_each_pair_one_by_one(tmp_path: Path, monkeypatch):
+    """The array scoring that blocks use (`_scores`) against the pair-by-pair rules
+    (`_same_event_score`), on every pair of one type among the proposals of the development set
+    (gazetteer places, countries, names, figures) and a news-like synthetic corpus (many reports
+    of one day)."""
+    import sys
+    from newsclaims.pipeline import events
+    from newsclaims.pipeline.repository import Repository
+    from newsclaims.pipeline.extract.runner import extract_all
+    from newsclaims.pipeline.ingest import Seed
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import synthetic_corpus
+
+    captured = []
+    real = events._candidate_scores
+    monkeypatch.setattr(events, "_candidate_scores", lambda parts, feats, places, **kw:
+                        captured.append((parts, feats, places)) or real(parts, feats, places, **kw))
+    repo_news = synthetic_corpus.write_repository(tmp_path / "news", 40, seed=11, kind="news")
+    devset = sorted((ROOT / "tests" / "devset").rglob("*.txt"))
+    assert len(devset) >= 20
+    for repo, seeds in ((Repository.of(repo_news).require(), None), (Repository.of(ROOT).require(), devset)):
+        g = repo.gazetteer
+        if seeds is None:
+            seeds = repo.seeds
+        else:
+            seeds = [Seed(f"src_dev{k:04d}", p.name, "0" * 64, p.read_text(encoding="utf-8"), None, date(2025, 3, 1), "day")
+                     for k, p in enumerate(seeds)]
+        xs, _ = extract_all(seeds, g, jobs=1, cache=False)
+        claims = [c for x in xs for c in x.claims]
+        events.propose(claims, events.rules_of(repo), g.places, {s.source_id: s.anchor for s in seeds}, g.lexicon,
+                       g.actors, {x.source_id: x.place_names for x in xs}, {s.source_id: s.text for s in seeds})
+    assert len(captured) == 2
+    compared = 0
+    for parts, feats, places in captured:
+        index = {l.claim_id: None for p in parts for l in p.links}
+        by_type: dict[str, list[int]] = {}
+        for i, p in enumerate(parts):
+            by_type.setdefault(p.event_type, []).append(i)
+        for members in by_type.values():
+            got = events._scores([parts[i] for i in members], [feats[i] for i in members], places)
+            for a, i in enumerate(members):
+                for b, j in enumerate(members):
+                    if i != j:
+                        want, _ = events._same_event_score(parts[i], parts[j], index, places, feats[i], feats[j])
+                        assert got[a, b] == round(want * 10), (parts[i], parts[j], _)
+                        compared += 1
+    assert compared > 10_000

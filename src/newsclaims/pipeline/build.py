@@ -110,6 +110,7 @@ def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, op
     for table in ("events", "event_actors", "claim_events"):
         curated.rows[table] = curated.rows[table] + getattr(absorbed, table)
     # relations follow events (claims that proposals put together are compared too), places by the gazetteer
+    progress("relating claims about the same thing")
     curated.rows["claim_relations"] = curate.with_automatic(curated.rows["claim_relations"], claims,
                                                             curated.rows["claim_events"], g.places)
     rows = {
@@ -142,6 +143,7 @@ def _build(repo: Repository, progress, options: Options, docs: Docs | None, on_c
     committed: list[bool] = []
     try:
         try:
+            progress("writing the tables")
             write_files(stage, frames, pkg, seeds, development_version(root))
             (stage / "seeds").symlink_to(root / "seeds", target_is_directory=True)
             progress("validating the new package")

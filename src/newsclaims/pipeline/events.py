@@ -22,7 +22,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import combinations
 
 from newsclaims.datapackage.errors import NewsclaimsError
 from newsclaims.pipeline.gazetteer import inside
@@ -794,6 +793,190 @@ def _same_event_score(a: Proposal, b: Proposal, claims: dict[str, dict], places:
     return round(min(score, 1.0), 2), why
 
 
+def _shared(sets: list):
+    """Which pairs of *sets* share an element: a square boolean matrix (through each element's
+    holders, so the cost is what is shared, not every pair times every element)."""
+    import numpy as np
+    holders: dict = {}
+    for i, s in enumerate(sets):
+        for x in s:
+            holders.setdefault(x, []).append(i)
+    out = np.zeros((len(sets), len(sets)), dtype=bool)
+    for idx in holders.values():
+        if len(idx) > 1:
+            ix = np.array(idx)
+            out[np.ix_(ix, ix)] = True
+    return out
+
+
+def _scores(ps: list[Proposal], fs: list[_Features], places: dict[str, dict]):
+    """:func:`_same_event_score` of every pair of *ps* (proposals of one type, *fs* their
+    features) at once, in tenths: a square ``int8`` matrix, exactly ``round(10 * score)``.
+
+    Scoring pairs one by one cost a corpus of 10,000 articles millions of Python calls; the rules
+    are the same, written over arrays (a test holds the two equal on whole corpora).
+    """
+    import numpy as np
+    etype = ps[0].event_type
+    n = len(ps)
+    col = lambda values, dtype=None: np.array(values, dtype=dtype)      # noqa: E731
+    pair = lambda v: (v[:, None], v[None, :])                            # noqa: E731
+    subs = col([p.sub_event_type for p in ps], object)
+    yi, yj = pair(col([p.date_precision == "year" for p in ps]))
+    ok = yi == yj
+    si, sj = pair(subs)
+    same_sub = si == sj
+    if etype in _MIXED:
+        oi, oj = pair(subs == "Other")
+        ok &= same_sub | oi | oj
+    ki, kj = pair(col([bool(p.kinds) for p in ps]))
+    ok &= ~(ki & kj & ~_shared([p.kinds for p in ps]))
+    score = np.full((n, n), 3, dtype=np.int8) + same_sub
+    # places: gazetteer places nest or are apart; else the names the reports give
+    placed = col([bool(p.place_id) for p in ps])
+    pi, pj = pair(placed)
+    both = pi & pj
+    ids = sorted({p.place_id for p in ps if p.place_id})
+    code = {x: k for k, x in enumerate(ids)}
+    nest = np.array([[inside(a, b, places) or inside(b, a, places) for b in ids] for a in ids], dtype=bool).reshape(len(ids), len(ids))
+    where = col([code.get(p.place_id, 0) for p in ps], np.int64)
+    nested = both & nest[where[:, None], where[None, :]] if ids else np.zeros((n, n), dtype=bool)
+    score += 2 * nested
+    if etype not in _PLACE_FREE:
+        ok &= ~(both & ~nested)
+    ni, nj = pair(col([bool(p.place_names) for p in ps]))
+    named = ~both & (ni | nj)
+    keys = [f.name_keys for f in fs]
+    kept = _shared(keys)
+    # a place one report names, written in the other: a name key of one among the other's capitalised words
+    cap_hits = np.zeros((n, n), dtype=bool)
+    holders: dict = {}
+    for i, k in enumerate(keys):
+        for x in k:
+            holders.setdefault(x, []).append(i)
+    for j, p in enumerate(ps):
+        hit = {i for x in p.capitalised for i in holders.get(x, ())}
+        if hit:
+            cap_hits[np.fromiter(hit, dtype=np.int64), j] = True
+    common = kept | cap_hits | cap_hits.T
+    ci, cj = pair(col([bool(f.countries) for f in fs]))
+    if etype not in _PLACE_FREE:
+        ok &= ~(named & ci & cj & ~_shared([f.countries for f in fs]))
+    near = _shared([f.near for f in fs])
+    kai, kaj = pair(col([bool(k) for k in keys]))
+    score += named * np.where(common, 2, np.where(near, 1, np.where(kai & kaj & ~(ci | cj), -1, 0))).astype(np.int8)
+    # dates
+    dated = col([p.date_start is not None for p in ps])
+    start = col([p.date_start.toordinal() if p.date_start else 0 for p in ps], np.int64)
+    end = col([p.date_end.toordinal() if p.date_end else 0 for p in ps], np.int64)
+    short = end - start <= _WEEK
+    claim = col([p.date_basis == "claim" for p in ps])
+    precise = (claim | col([p.date_precision in ("day", "night") for p in ps])) & short
+    di, dj = pair(dated)
+    gap = np.maximum(start[None, :] - end[:, None], start[:, None] - end[None, :])
+    bi, bj = pair(precise)
+    exact = bi & bj
+    pub = col([p.date_basis == "publication" for p in ps])
+    pui, puj = pair(pub)
+    cli, clj = pair(claim & short)
+    when = np.where((gap <= 0) & exact, 2, np.where((gap <= 3) & exact, 1,
+                    np.where((gap <= 0) & (pui | puj) & (cli | clj), 1, np.where(gap > _WEEK, -2, 0))))
+    score += (di & dj) * when.astype(np.int8)
+    score += _shared([f.actors for f in fs])
+    things = _shared([set(f.things) for f in fs])
+    agree = _shared([{(k, v) for k, vs in f.things.items() for v in vs} for f in fs])
+    score += np.where(agree, 2, np.where(things, 1, 0)).astype(np.int8)
+    return np.where(ok, np.minimum(score, 10), 0).astype(np.int8)
+
+
+def _candidate_scores(parts: list[Proposal], feats: list[_Features], places: dict[str, dict],
+                      chunk: int = 2000, block: int = 100_000) -> list[tuple[list[int], list[int], list[int]]]:
+    """The pairs of *parts* (of different articles) that score at least :data:`POSSIBLE`: first
+    and second index (first < second) and score in tenths, strongest first (then by index), in
+    blocks of three lists (iterate them with :func:`_pairs`).
+
+    Only reports of one type within about two weeks of each other, whose places may nest, are
+    scored (blocking keeps this far from every pair of articles); any other pair a merge needs is
+    scored when asked (a misdated report still joins through the others). Each block is scored at
+    once by :func:`_scores`; a pair two blocks share is kept in the first of them.
+    """
+    import numpy as np
+    by_week: dict[tuple, list[int]] = {}
+    undated: dict[str, list[int]] = {}
+    low: dict[int, int] = {}
+    for i, p in enumerate(parts):
+        if p.date_start is None:
+            undated.setdefault(p.event_type, []).append(i)      # compared with every report of its type
+            continue
+        first, last = p.date_start.toordinal() - _WEEK, p.date_end.toordinal() + _WEEK
+        low[i] = first // 7
+        weeks = [("year", p.date_start.year)] if p.date_precision == "year" else range(first // 7, last // 7 + 1)
+        for w in weeks:
+            by_week.setdefault((p.event_type, w), []).append(i)
+    article = {}
+    source = np.array([article.setdefault(tuple(p.sources), len(article)) for p in parts], dtype=np.int64)
+    possible = round(POSSIBLE * 10)
+    found: list[tuple] = []
+
+    def keep(idx: np.ndarray, mask: np.ndarray, scores: np.ndarray) -> None:
+        mask &= (scores >= possible) & (source[idx][:, None] != source[idx][None, :])
+        a, b = np.nonzero(mask)
+        i, j = idx[a], idx[b]
+        swap = i > j
+        found.append((np.where(swap, j, i).astype(np.int32), np.where(swap, i, j).astype(np.int32), scores[a, b]))
+
+    for (etype, week), members in by_week.items():
+        idx = np.array(members, dtype=np.int64)
+        ps = [parts[i] for i in members]
+        scores = _scores(ps, [feats[i] for i in members], places)
+        mask = np.triu(np.ones((len(members), len(members)), dtype=bool), 1)
+        if not isinstance(week, tuple):
+            # a pair of reports shares every week from the later first week on: keep it in that one
+            lo = np.array([low[i] for i in members])
+            mask &= np.maximum(lo[:, None], lo[None, :]) == week
+        if etype in _MIXED:
+            # an agreement is never an interception: sub-types pair only with themselves and "Other"
+            sub = np.array([p.sub_event_type for p in ps], dtype=object)
+            other = sub == "Other"
+            mask &= (sub[:, None] == sub[None, :]) | other[:, None] | other[None, :]
+        elif etype not in _PLACE_FREE:
+            # places in two regions are apart: only pairs whose places may nest are worth scoring
+            where = [places.get(p.place_id) if p.place_id else None for p in ps]
+            loose = np.array([w is None for w in where])
+            country = np.array([w.get("type") == "country" if w else False for w in where])
+            nation = np.array([str(w.get("country")) if w else "" for w in where], dtype=object)
+            region = np.array([f"{w.get('country')}|{w.get('admin1')}" if w else "" for w in where], dtype=object)
+            same_nation = nation[:, None] == nation[None, :]
+            mask &= loose[:, None] | loose[None, :] | ((country[:, None] | country[None, :]) & same_nation) | \
+                (~country[:, None] & ~country[None, :] & ~loose[:, None] & ~loose[None, :] & (region[:, None] == region[None, :]))
+        keep(idx, mask, scores)
+    for etype, members in undated.items():
+        others = [j for j, p in enumerate(parts) if p.event_type == etype and p.date_start is not None]
+        for start in range(0, max(len(others), 1), chunk):
+            group = members + others[start:start + chunk]
+            idx = np.array(group, dtype=np.int64)
+            scores = _scores([parts[i] for i in group], [feats[i] for i in group], places)
+            mask = np.zeros((len(group), len(group)), dtype=bool)
+            mask[:len(members), len(members):] = True
+            if start == 0:
+                mask[:len(members), :len(members)] = np.triu(np.ones((len(members), len(members)), dtype=bool), 1)
+            keep(idx, mask, scores)
+    if not found:
+        return []
+    i, j, score = (np.concatenate(x) for x in zip(*found))
+    order = np.lexsort((j, i, -score.astype(np.int64)))
+    i, j, score = i[order], j[order], score[order]
+    # millions of pairs at ten thousand articles: kept as arrays, handed out a block at a time
+    return [(i[k:k + block].tolist(), j[k:k + block].tolist(), score[k:k + block].tolist())
+            for k in range(0, len(i), block)]
+
+
+def _pairs(blocks: list[tuple[list[int], list[int], list[int]]]):
+    """``(first, second, tenths)`` of each pair in *blocks*, in order."""
+    for block in blocks:
+        yield from zip(*block)
+
+
 _LAST: dict[tuple, list] = {}
 """The articles' proposals of the last :func:`propose` call, by what they were computed from."""
 
@@ -845,69 +1028,15 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     memo: dict[tuple[int, int], tuple[float, list[str]]] = {}
 
     def pair(i: int, j: int) -> tuple[float, list[str]]:
+        """A pair's score and reasons, scored one by one (a pair the merge needs and the arrays
+        below did not score, or the reasons of one they did)."""
         if (i, j) not in memo:
             a, b = parts[i], parts[j]
-            score, why = (0.0, []) if a.event_type != b.event_type else \
+            memo[(i, j)] = (0.0, []) if a.event_type != b.event_type else \
                 _same_event_score(a, b, index, places, feats[i], feats[j])
-            # the reasons matter only for pairs a merge or a reviewer sees: a corpus of ten thousand
-            # articles scores millions of pairs, and their lists of reasons filled memory
-            memo[(i, j)] = (score, why if score >= POSSIBLE else _NO_REASONS)
         return memo[(i, j)]
 
-    # Only reports of one type within about two weeks of each other, whose places may nest, are
-    # scored up front (blocking keeps this far from every pair of articles); any other pair a
-    # merge needs is scored when asked (a misdated report still joins through the others).
-    by_week: dict[tuple, list[int]] = {}
-    undated: dict[str, list[int]] = {}
-    for i, p in enumerate(parts):
-        if p.date_start is None:
-            undated.setdefault(p.event_type, []).append(i)      # compared with every report of its type
-            continue
-        first, last = p.date_start.toordinal() - _WEEK, p.date_end.toordinal() + _WEEK
-        weeks = [("year", p.date_start.year)] if p.date_precision == "year" else range(first // 7, last // 7 + 1)
-        for w in weeks:
-            by_week.setdefault((p.event_type, w), []).append(i)
-    candidates: set[tuple[int, int]] = set()
-    for (etype, _), members in by_week.items():
-        if etype in _MIXED:
-            # an agreement is never an interception: sub-types pair only with themselves and "Other"
-            subs: dict[str, list[int]] = {}
-            for i in members:
-                subs.setdefault(parts[i].sub_event_type, []).append(i)
-            other = subs.get("Other", [])
-            for sub, group in subs.items():
-                candidates |= set(combinations(group, 2)) if sub == "Other" else \
-                    set(combinations(group, 2)) | {(min(i, j), max(i, j)) for i in group for j in other}
-            continue
-        if etype in _PLACE_FREE:
-            candidates |= set(combinations(members, 2))
-            continue
-        # places in two regions are apart: only pairs whose places may nest are worth scoring
-        loose, countries, regions = [], {}, {}
-        for i in members:
-            place = places.get(parts[i].place_id) if parts[i].place_id else None
-            if place is None:
-                loose.append(i)
-            elif place.get("type") == "country":
-                countries.setdefault(place.get("country"), []).append(i)
-            else:
-                regions.setdefault((place.get("country"), place.get("admin1")), []).append(i)
-        candidates |= {(min(i, j), max(i, j)) for i in loose for j in members if i != j}
-        for country, group in countries.items():
-            near = group + [j for (c, _), g in regions.items() if c == country for j in g]
-            candidates |= {(min(i, j), max(i, j)) for i in group for j in near if i != j}
-        for group in regions.values():
-            candidates |= set(combinations(group, 2))
-    for etype, members in undated.items():
-        others = [j for j, p in enumerate(parts) if p.event_type == etype]
-        candidates |= {(min(i, j), max(i, j)) for i in members for j in others if i != j}
-    candidates = {(i, j) for i, j in candidates if parts[i].sources != parts[j].sources}
-    scored = {}
-    for i, j in sorted(candidates):
-        found = pair(i, j)
-        if found[0] >= POSSIBLE:     # only these ever merge or are listed as possibly the same
-            scored[(i, j)] = found
-    del candidates
+    candidates = _candidate_scores(parts, feats, places)
     # Strongest pairs first; two groups join only when no article would report the event twice
     # and no pair across them is ruled out or counted against (one good pair does not chain
     # unlike reports).
@@ -922,9 +1051,12 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     # Two groups that may not join never may: growing only adds pairs across them. Remembering
     # that keeps merging from re-checking them for every other pair of their members.
     refused: dict[int, set[int]] = {}
-    for (i, j), (score, _) in sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0])):
+    merge_at = round(MERGE * 10)
+    for i, j, score in _pairs(candidates):
+        if score < merge_at:
+            break                   # sorted strongest first: the rest are only possibly the same
         a, b = member[i], member[j]
-        if score < MERGE or a == b or b in refused.get(a, ()):
+        if a == b or b in refused.get(a, ()):
             continue
         (sa, ea), (sb, eb) = span[a], span[b]
         if sources[a] & sources[b] or (sa and sb and (max(ea, eb) - min(sa, sb)).days > _SPAN) or \
@@ -945,9 +1077,16 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
             refused[x].discard(b)
             refused[x].add(a)
             refused.setdefault(a, set()).add(x)
+    # the strong pairs inside each group (what the group's reasons and confidence rest on)
+    inside_pairs: dict[int, list[tuple[int, int, int]]] = {}
+    for i, j, score in _pairs(candidates):
+        if score < merge_at:
+            break
+        if member[i] == member[j]:
+            inside_pairs.setdefault(member[i], []).append((i, j, score))
     clusters = {k: sorted(v) for k, v in groups.items()}
     merged, where = [], {}
-    for members in clusters.values():
+    for root_i, members in clusters.items():
         ps = [parts[i] for i in members]
         first = min(ps, key=lambda p: ((added or {}).get(p.sources[0], p.sources[0]), p.sources[0],
                                        p.place_id or "", sorted(l.claim_id for l in p.links)))
@@ -959,9 +1098,9 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
         best = min((p for p in ps if p.date_basis == "claim"), default=first,
                    key=lambda p: (_PRECISION_RANK[p.date_precision], str(p.date_start)))
         place_p = min((p for p in ps if p.place_id), default=first, key=lambda p: (p.geo_precision or 3, p.place_id))
-        pair_scores = [scored[(i, j)] for i, j in combinations(sorted(members), 2) if (i, j) in scored and scored[(i, j)][0] >= MERGE]
-        why = sorted({w for _, ws in pair_scores for w in ws})
-        confidence = min((s for s, _ in pair_scores), default=1.0)
+        strong = inside_pairs.get(root_i, [])
+        why = sorted({w for i, j, _ in strong for w in pair(i, j)[1]})
+        confidence = min((score / 10 for _, _, score in strong), default=1.0)
         links = [Link(l.claim_id, round(l.confidence * confidence, 2), l.evidence + ("; same event: " + ", ".join(why) if why else ""))
                  for p in ps for l in p.links]
         merged.append(Proposal(event_id, sub.event_type, sub.sub_event_type, sub.cameo_code,
@@ -976,8 +1115,16 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
                                tuple(dict.fromkeys(t for p in ps for t in p.towns))))
         for i in members:
             where[i] = event_id
-    possible = sorted({(min(where[i], where[j]), max(where[i], where[j]), s, "; ".join(w))
-                       for (i, j), (s, w) in scored.items() if POSSIBLE <= s < MERGE and where[i] != where[j]})
+    # Possibly the same: for each pair of proposals, the strongest pair of their reports scoring
+    # between POSSIBLE and MERGE (one line per pair of events, however many reports link them)
+    best_pair: dict[tuple[str, str], tuple[int, int, int]] = {}
+    for i, j, score in _pairs(candidates):
+        if score >= merge_at or where[i] == where[j]:
+            continue
+        key = (min(where[i], where[j]), max(where[i], where[j]))
+        if key not in best_pair:
+            best_pair[key] = (i, j, score)
+    possible = sorted((x, y, score / 10, "; ".join(pair(i, j)[1])) for (x, y), (i, j, score) in best_pair.items())
     return sorted(merged, key=lambda p: p.event_id), possible
 
 
