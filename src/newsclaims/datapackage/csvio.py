@@ -54,6 +54,25 @@ def _cell(value: object, ftype: str) -> str:
     return str(value)
 
 
+def _column(values: list, ftype: str) -> list[str]:
+    """The cells of one column, as :func:`_cell` writes them; the common values (text, whole
+    numbers, missing) take a short path, and each distinct date is formatted once."""
+    if ftype == "string":
+        return [v if type(v) is str else "" if v is None else _cell(v, ftype) for v in values]
+    if ftype == "integer":
+        return [str(v) if type(v) is int else "" if v is None else _cell(v, ftype) for v in values]
+    if ftype == "date":
+        done: dict = {}
+        out = []
+        for v in values:
+            key = (type(v), v) if v is not None and v is not pd.NaT and v is not pd.NA else None
+            if key not in done:
+                done[key] = _cell(v, ftype)
+            out.append(done[key])
+        return out
+    return [_cell(v, ftype) for v in values]
+
+
 def sort_rows(df: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Rows in primary-key order, columns in schema order, a fresh 0..n-1 index."""
     return df[table.columns].sort_values(table.primary_key, kind="stable").reset_index(drop=True)
@@ -72,7 +91,8 @@ def to_csv_bytes(df: pd.DataFrame, table: Table) -> bytes:
         raise NewsclaimsError(f"table {table.name} lacks columns {missing}")
     df = sort_rows(df, table)
     # Format column by column (one pass of plain Python per column), then write rows.
-    columns = [[_cell(v, table.field(c)["type"]) for v in df[c].tolist()] for c in table.columns]
+    types = {f["name"]: f["type"] for f in table.fields}
+    columns = [_column(df[c].tolist(), types[c]) for c in table.columns]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(table.columns)
