@@ -354,3 +354,24 @@ def test_scoring_pairs_in_arrays_gives_the_score_of_each_pair_one_by_one(tmp_pat
                         assert got[a, b] == round(want * 10), (parts[i], parts[j], _)
                         compared += 1
     assert compared > 10_000
+
+
+def test_proposals_with_curation_set_aside_reuse_the_articles_no_curator_touched(tmp_path: Path, monkeypatch):
+    """A build proposes events twice (with curation, and set aside for the report): the second
+    time, only the articles curation changed are proposed again."""
+    import sys
+    from newsclaims.pipeline import events
+    from newsclaims.pipeline.build import tables
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import synthetic_corpus
+    repo = synthetic_corpus.write_repository(tmp_path / "news", 10, seed=5, kind="news")
+    calls: list[str] = []
+    real = events._article_proposals
+    monkeypatch.setattr(events, "_article_proposals", lambda source_id, *a, **kw: calls.append(source_id) or real(source_id, *a, **kw))
+    tables(repo)
+    first = len(calls)
+    assert first >= 10
+    calls.clear()
+    events.proposals_of(repo)
+    # the two real seeds carry curation; the synthetic articles none
+    assert 0 < len(calls) <= 2, calls

@@ -1154,7 +1154,10 @@ def proposals_of(root, *, jobs: int | None = None):
     g = repo.gazetteer
     extractions, _ = extract_all(repo.seeds, g, root=repo.root, jobs=jobs)
     claims = [c for x in extractions for c in x.claims]
-    return propose(claims, rules_of(repo), g.places, {s.source_id: s.anchor for s in repo.seeds}, g.lexicon, g.actors,
+    new_actors = {k: v for x in extractions for k, v in x.new_actors.items()}
+    # the actors the build passes too: an article no curator touched then reuses its proposals
+    return propose(claims, rules_of(repo), g.places, {s.source_id: s.anchor for s in repo.seeds}, g.lexicon,
+                   {**g.actors, **new_actors},
                    {x.source_id: x.place_names for x in extractions}, {s.source_id: s.text for s in repo.seeds},
                    {s.source_id: s.file for s in repo.seeds})
 
