@@ -177,3 +177,26 @@ def test_a_long_table_shows_its_first_rows_and_says_where_the_rest_are():
     assert f"evt_{MAX_ROWS - 1:05d}" in page and f"evt_{MAX_ROWS:05d}" not in page
     short = _table(long.head(5), "data/events.csv")
     assert short.count("<tr>") == 5 and "all of them" not in short
+
+
+def test_docs_written_with_the_explorer_in_a_second_process_are_the_same(tmp_path: Path, monkeypatch):
+    """A large corpus writes the explorer in a second process while the report is made: the
+    files are those of the one-process path (the committed docs/), and a failure there reaches
+    the user as a one-line error."""
+    from newsclaims.datapackage.errors import NewsclaimsError
+    from newsclaims.publish import docs
+    monkeypatch.setattr(docs, "PARALLEL_FROM", 0)
+    if (__import__("os").cpu_count() or 1) < 2:
+        pytest.skip("one core: docs are always written in one process")
+    written = docs.write_docs(ROOT, ROOT, tmp_path)
+    assert written == ["docs/codebook.md", "docs/report.html", "docs/explorer"]
+    got = {p.relative_to(tmp_path / "docs"): p.read_bytes() for p in (tmp_path / "docs").rglob("*") if p.is_file()}
+    want = {p.relative_to(ROOT / "docs"): p.read_bytes() for p in (ROOT / "docs").rglob("*") if p.is_file()}
+    assert set(got) == set(want)
+    assert [p for p in got if got[p] != want[p]] == []
+    foreign = tmp_path / "again"
+    (foreign / "docs" / "explorer").mkdir(parents=True)
+    (foreign / "docs" / "explorer" / "mine.txt").write_text("not the explorer's")
+    with pytest.raises(NewsclaimsError, match="writing the explorer failed: .*not written by `newsclaims explore`"):
+        docs.write_docs(ROOT, ROOT, foreign)
+    assert (foreign / "docs" / "explorer" / "mine.txt").read_text() == "not the explorer's"

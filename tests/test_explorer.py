@@ -80,3 +80,29 @@ def test_explore_never_replaces_a_folder_it_did_not_write(tmp_path: Path):
     (out / "stale.html").write_text("from an older run")
     again = cli("explore", str(ROOT), "--out", str(out))
     assert again.returncode == 0 and not (out / "stale.html").exists() and (out / "index.html").is_file()
+
+
+def test_a_long_list_of_contradictions_is_paged_and_a_claims_relations_are_bounded(monkeypatch):
+    """A large corpus holds tens of thousands of contradictions and claims related to dozens of
+    others: the list is cut into pages that link each other and keep every item once, and a
+    claim shows its first relations and how many more there are."""
+    from newsclaims.publish import explore
+    rel = pd.read_csv(ROOT / "data" / "claim_relations.csv")
+    contradictions = rel[rel["relation"] == "contradicts"]
+    counts = pd.concat([rel["claim_id"], rel["target_claim_id"].dropna()]).value_counts()
+    busiest, most = counts.index[0], int(counts.iloc[0])
+    assert len(contradictions) >= 3 and most >= 2
+    monkeypatch.setattr(explore, "PER_PAGE", 2)
+    monkeypatch.setattr(explore, "MAX_RELATIONS", 1)
+    files = site(ROOT)
+    pages = sorted(p for p in files if p.startswith("contradictions"))
+    assert len(pages) == -(-len(contradictions) // 2)
+    listed = [cid for p in pages for cid in re.findall(r'<li><p><a href="[^"#]+#(clm_\w+)"', files[p])]
+    assert sorted(listed) == sorted(contradictions["claim_id"])          # every one, once
+    for p in pages:
+        assert all(f'href="{q}"' in files[p] for q in pages)              # each page links every page
+    source = pd.read_csv(ROOT / "data" / "claims.csv").set_index("claim_id").loc[busiest, "source_id"]
+    page = files[f"{source}.html"]
+    section = page[page.index(f'data-claim="{busiest}"'):]
+    section = section[:section.index("</section>")]
+    assert section.count("<li>") == 1 and f"and {most - 1} more relation(s)" in section

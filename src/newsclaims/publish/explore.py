@@ -28,6 +28,10 @@ from newsclaims.reader.load import load
 
 DIR = Path("docs") / "explorer"
 MARKER = ".newsclaims-explorer"
+# A claim of a large corpus may be related to dozens of others, and a corpus may hold tens of
+# thousands of contradictions: pages show a bounded number and say where the rest are.
+MAX_RELATIONS = 12
+PER_PAGE = 500
 """A file in every folder the explorer writes: only such a folder is ever replaced."""
 
 ATTRIBUTION = {"direct_quote": "direct quote", "indirect": "reported speech", "according_to": "according to",
@@ -43,6 +47,8 @@ body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--in
 header,main,footer{max-width:1200px;margin:0 auto;padding:0 16px}
 header{border-bottom:1px solid var(--line);padding-top:12px;padding-bottom:8px}
 header nav a{margin-right:1em}
+nav.pages{margin:.8em 0}
+nav.pages a{margin-right:.5em}
 h1{font-size:1.45rem;line-height:1.3;margin:.6em 0 .3em;overflow-wrap:anywhere}
 h2{font-size:1.15rem;margin:1.6em 0 .5em}
 a{color:#0b57d0}
@@ -278,6 +284,13 @@ class _Site:
         disagree = sum(r["relation"] == "contradicts" for r in rels)
         return f"{who}: {what}; {agree} corroborating, {disagree} contradicting (select for details)"
 
+    def relation_list(self, rels: list[dict], cid: str) -> str:
+        """The relations of claim *cid*, the first :data:`MAX_RELATIONS` of them, then how many more."""
+        more = len(rels) - MAX_RELATIONS
+        return ("<ul>" + "".join(self.relation_line(r, cid) for r in rels[:MAX_RELATIONS]) + "</ul>"
+                + (f"<p class=\"meta\">and {more} more relation(s) of this claim: <code>data/claim_relations.csv</code> "
+                   f"(claim {_e(cid)}).</p>" if more > 0 else ""))
+
     def relation_line(self, r: dict, cid: str) -> str:
         """A relation of claim *cid*, from its side: "contradicts X" or "is contradicted by X"."""
         kind = r["relation"]
@@ -326,7 +339,7 @@ class _Site:
                 f"<span class=\"quote\">{_e(_short(c['quote'], 160))}</span></{heading}>"
                 "<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
                 + ("<p>Events: " + ", ".join(self.event_link(e) for e in events) + "</p>" if events else "<p>No event.</p>")
-                + ("<p>Relations:</p><ul>" + "".join(self.relation_line(r, cid) for r in rels) + "</ul>" if rels else
+                + ("<p>Relations:</p>" + self.relation_list(rels, cid) if rels else
                    "<p>No relation to another source.</p>")
                 + "</section>")
 
@@ -438,7 +451,7 @@ class _Site:
                    if c.get("date_start") is not None else "") + "</p>"]
         rels = self.rel_of.get(cid, [])
         if rels:
-            bits.append("<ul>" + "".join(self.relation_line(r, cid) for r in rels) + "</ul>")
+            bits.append(self.relation_list(rels, cid))
         return f"<div class=\"claim\">{''.join(bits)}</div>"
 
     def contradictions(self) -> str:
@@ -457,11 +470,22 @@ class _Site:
                          f"<p class=\"meta\">{_e(r['method'])}: {_e(r['basis'])}"
                          + (f" · event: {self.event_link(r['event_id'])}" if r.get("event_id") in self.events else "")
                          + "</p></li>")
-        body = ("<h1>Every contradiction</h1>"
-                f"<p>{len(items)} contradiction(s), each a claim against another claim or a reference report, with the rule "
-                "or the curator's reason. Follow a link to read the claim in its article.</p>"
-                + ("<ol class=\"walk\">" + "".join(items) + "</ol>" if items else "<p>None.</p>"))
-        return _page("Contradictions", body, version=self.version)
+        pages = [items[k:k + PER_PAGE] for k in range(0, len(items), PER_PAGE)] or [[]]
+        for n, chunk in enumerate(pages):
+            walk = ""
+            if len(pages) > 1:
+                current = ' aria-current="page"'
+                links = [f"<a href=\"{_contradictions_page(k)}\"{current if k == n else ''}>{k + 1}</a>"
+                         for k in range(len(pages))]
+                walk = f"<nav class=\"pages\">Page {n + 1} of {len(pages)}: " + " ".join(links) + "</nav>"
+            start = f' start="{n * PER_PAGE + 1}"' if n else ""
+            body = ("<h1>Every contradiction</h1>"
+                    f"<p>{len(items)} contradiction(s), each a claim against another claim or a reference report, with the "
+                    "rule or the curator's reason. Follow a link to read the claim in its article.</p>" + walk
+                    + (f"<ol class=\"walk\"{start}>" + "".join(chunk) + "</ol>" if chunk else "<p>None.</p>")
+                    + walk)
+            yield _contradictions_page(n), _page("Contradictions" + (f" ({n + 1} of {len(pages)})" if len(pages) > 1 else ""),
+                                                 body, version=self.version)
 
     def index(self) -> str:
         rows = []
@@ -491,15 +515,23 @@ class _Site:
                 + "</tbody></table></div>")
         return _page("Sources and events", body, version=self.version)
 
-    def files(self) -> dict[str, str]:
-        out = {"index.html": self.index(), "contradictions.html": self.contradictions(),
-               "style.css": CSS, "explorer.js": JS, MARKER: "Written by `newsclaims explore`; replaced whole on every run.\n"}
+    def files(self):
+        """Each file of the site, ``(relative path, text)``, one at a time (a large corpus's
+        pages are written as they are made, never all held at once)."""
+        yield "index.html", self.index()
+        yield from self.contradictions()
+        yield "style.css", CSS
+        yield "explorer.js", JS
+        yield MARKER, "Written by `newsclaims explore`; replaced whole on every run.\n"
         for sid in sorted(self.sources):
             if self.has_page(sid):
-                out[f"{sid}.html"] = self.article(sid)
+                yield f"{sid}.html", self.article(sid)
         for eid in sorted(self.events):
-            out[f"{eid}.html"] = self.event(eid)
-        return out
+            yield f"{eid}.html", self.event(eid)
+
+
+def _contradictions_page(n: int) -> str:
+    return "contradictions.html" if n == 0 else f"contradictions-{n + 1}.html"
 
 
 def _short(text, n: int) -> str:
@@ -516,7 +548,7 @@ def site(package: Path) -> dict[str, str]:
     >>> "index.html" in files and any(p.startswith("src_") for p in files) and "contradicts" in files["contradictions.html"]
     True
     """
-    return _Site(package).files()
+    return dict(_Site(package).files())
 
 
 def write_site(package: Path, out: Path) -> list[str]:
@@ -528,13 +560,15 @@ def write_site(package: Path, out: Path) -> list[str]:
         if not out.is_dir() or any(out.iterdir()):
             raise NewsclaimsError(f"{out} exists and was not written by `newsclaims explore`; nothing was written",
                                   file=out, hint="Choose another folder with --out, or move that one away.")
-    files = site(package)
+    pages = _Site(package).files()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".newsclaims-explorer-", dir=out.parent))
+    files = []
     try:
-        for name, text in files.items():
+        for name, text in pages:
             # a fresh folder renamed into place whole: a crash leaves it aside, never half an explorer
             (tmp / name).write_bytes(text.encode("utf-8"))
+            files.append(name)
         if out.exists():
             old = out.with_name(f".{out.name}.old")
             if old.exists():
