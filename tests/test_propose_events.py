@@ -375,3 +375,19 @@ def test_proposals_with_curation_set_aside_reuse_the_articles_no_curator_touched
     events.proposals_of(repo)
     # the two real seeds carry curation; the synthetic articles none
     assert 0 < len(calls) <= 2, calls
+
+
+def test_a_story_many_outlets_tell_lists_a_bounded_number_of_reasons():
+    """Fifteen reports of one flood, each naming a village the next one names too: one event,
+    whose reasons (copied into every claim link's evidence) stop at a dozen and say how many
+    more there are."""
+    from newsclaims.pipeline import events
+    names = ["Arvelo", "Brisko", "Corvani", "Dumelta", "Eskaro", "Fendrik", "Golvani", "Hestaro", "Ivrella",
+             "Jorvask", "Kelmaro", "Lunavik", "Morvesta", "Nestrova", "Orvalis", "Pelmarto"]
+    claims = [_claim(f"clm_{k:02d}", f"src_{k:02d}", f"Floods swept {names[k]} and {names[k + 1]}.", None, "2026-03-02",
+                     place_names=[names[k], names[k + 1]]) for k in range(15)]
+    proposals, _ = events.propose(claims, events.rules_from(RULES), PLACES, {})
+    assert len(proposals) == 1 and len(proposals[0].links) == 15
+    why = proposals[0].merged_because
+    assert len(why) == events._REASONS + 1 and why[-1].endswith("more reasons"), why
+    assert all(len(link.evidence) < 1000 for link in proposals[0].links)

@@ -39,6 +39,7 @@ _MIXED = {"Strategic developments"}
 _WEEK = 7
 _NO_REASONS: tuple = ()
 _SPAN = 21              # days: the most one event's reports may span, first day to last
+_REASONS = 12           # the most reasons a merged proposal lists for taking its reports as one event
 _PRECISION_RANK = {"day": 0, "night": 1, "week": 2, "month": 3, "year": 4}
 
 
@@ -1100,6 +1101,10 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
         place_p = min((p for p in ps if p.place_id), default=first, key=lambda p: (p.geo_precision or 3, p.place_id))
         strong = inside_pairs.get(root_i, [])
         why = sorted({w for i, j, _ in strong for w in pair(i, j)[1]})
+        if len(why) > _REASONS:
+            # dozens of outlets retelling a story give hundreds of distinct reasons, copied into
+            # every claim link's evidence: the first few say why; the pairs are in `review`
+            why = why[:_REASONS] + [f"and {len(why) - _REASONS} more reasons"]
         confidence = min((score / 10 for _, _, score in strong), default=1.0)
         links = [Link(l.claim_id, round(l.confidence * confidence, 2), l.evidence + ("; same event: " + ", ".join(why) if why else ""))
                  for p in ps for l in p.links]
