@@ -1,13 +1,14 @@
 """The newsclaims benchmark: prints one JSON report of what it measured on this machine.
 
-    python scripts/bench.py                 # the full run (over 40 minutes on 2 cores; see the README)
+    python scripts/bench.py                 # the full run (about an hour on 2 cores; see the README)
     python scripts/bench.py --small         # a smoke run: tiny sizes, checks that every step works
 
 Measures extraction throughput (one process and all cores), full `newsclaims build` wall time
 and peak RSS at two corpus sizes and their ratio, an incremental rebuild after one article
 changed, `validate` on claims tables of two sizes beside reading the same CSVs with pyarrow (the
-floor) and `frictionless validate` of the same package (the peer), cached `newsclaims.load` beside `pd.read_parquet`, and whether two release builds are
-byte-identical. Targets (see the README) are printed beside the figures, never asserted.
+floor) and `frictionless validate` of the same package (the peer), cached `newsclaims.load` of a
+published release and of local releases of 5,000, 50,000 and 1,000,000 claim rows beside
+`pd.read_parquet` of the same files, and whether two release builds are byte-identical. Targets (see the README) are printed beside the figures, never asserted.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ import synthetic_corpus  # noqa: E402
 TARGETS = {"build_large_peak_rss_mb": 2048, "build_ratio": 11.0, "not_extraction_share": 0.15, "jobs_speedup": 1.8,
            "unchanged_wall_s": 0.5, "incremental_wall_s": 1.0, "validate_over_read": 2.0, "validate_vs_frictionless": 20.0,
            "load_vs_read_parquet": 1.2, "rules_over_pipeline": 0.30}
-SIZES = {"full": {"devset_rounds": 7, "throughput": 500, "build": (1000, 10000), "validate": (100_000, 1_000_000)},
-         "small": {"devset_rounds": 1, "throughput": 20, "build": (10, 40), "validate": (500, 2000)}}
+SIZES = {"full": {"devset_rounds": 7, "throughput": 500, "build": (1000, 10000), "validate": (100_000, 1_000_000),
+                  "load": (5_000, 50_000, 1_000_000)},
+         "small": {"devset_rounds": 1, "throughput": 20, "build": (10, 40), "validate": (500, 2000), "load": (500, 2000)}}
 
 
 def log(message: str) -> None:
@@ -195,7 +197,7 @@ def claims_package(work: Path, source: Path, rows: int) -> Path:
     pkg_dir = work / f"validate-{rows}"
     if pkg_dir.exists():
         shutil.rmtree(pkg_dir)
-    shutil.copytree(source, pkg_dir, ignore=shutil.ignore_patterns(".newsclaims-cache", "curation", ".newsclaims*"))
+    shutil.copytree(source, pkg_dir, ignore=shutil.ignore_patterns(".newsclaims-cache", "curation", "docs", ".newsclaims*"))
     pkg = load_package(pkg_dir / "schemas")
 
     def read(name):
@@ -266,6 +268,53 @@ def validation(work: Path, source: Path, sizes: tuple[int, int]) -> dict:
         out[f"claims_{rows}"] = {"newsclaims_validate_s": round(ours, 2), "pyarrow_read_csv_s": round(floor, 2),
                                  "over_read": round(ours / floor, 1), "frictionless_validate_s": round(theirs, 2),
                                  "speedup": round(theirs / ours, 1), "frictionless_valid": f_report.valid}
+    return out
+
+
+def parquet_release(pkg_dir: Path) -> Path:
+    """*pkg_dir* as a release folder holds it (typed Parquet beside each CSV, the release's
+    descriptor), written with the release's own writer, to load it as a reader would."""
+    from newsclaims.datapackage.descriptor import descriptor_bytes
+    from newsclaims.datapackage.tableio import parquet_bytes
+    from newsclaims.publish.release import _typed_tables
+    desc = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
+    resources = []
+    for name, (frame, table) in _typed_tables(pkg_dir, desc).items():
+        res = next(r for r in desc["resources"] if r["name"] == name)
+        data = parquet_bytes(frame, table)
+        (pkg_dir / "data" / f"{name}.parquet").write_bytes(data)
+        schema = json.loads(json.dumps(res["schema"]))
+        for fk in schema.get("foreignKeys", []):
+            fk["reference"]["resource"] = f"{fk['reference']['resource']}_parquet"
+        resources += [res, {**{k: v for k, v in res.items() if k not in ("path", "format", "mediatype", "encoding", "bytes")},
+                            "name": f"{name}_parquet", "path": f"data/{name}.parquet", "format": "parquet",
+                            "mediatype": "application/vnd.apache.parquet",
+                            "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": schema}]
+    (pkg_dir / "datapackage.json").write_bytes(descriptor_bytes({**desc, "version": "1.0.0", "resources": resources}))
+    return pkg_dir
+
+
+def load_at_sizes(work: Path, source: Path, sizes: tuple[int, ...]) -> dict:
+    """Cached ``newsclaims.load`` of a local release folder against ``pd.read_parquet`` of the
+    same files (best of 5, both warm), at each number of claim rows."""
+    import pandas as pd
+    from newsclaims import load
+    out = {}
+    for rows in sizes:
+        pkg = parquet_release(claims_package(work, source, rows))
+        parquet = sorted((pkg / "data").glob("*.parquet"))
+        log(f"load {rows:,} claim rows against read_parquet")
+        best = {"newsclaims_load_s": float("inf"), "read_parquet_s": float("inf")}
+        for _ in range(5):
+            begin = time.perf_counter()
+            load(pkg)
+            best["newsclaims_load_s"] = min(best["newsclaims_load_s"], time.perf_counter() - begin)
+            begin = time.perf_counter()
+            {p.stem: pd.read_parquet(p) for p in parquet}
+            best["read_parquet_s"] = min(best["read_parquet_s"], time.perf_counter() - begin)
+        out[f"claims_{rows}"] = {**{k: round(v, 3) for k, v in best.items()},
+                                 "ratio": round(best["newsclaims_load_s"] / best["read_parquet_s"], 2)}
+        shutil.rmtree(pkg)
     return out
 
 
@@ -341,6 +390,8 @@ def main() -> None:
         report["validate"] = validation(work, large, sizes["validate"])
         log(f"validate: {json.dumps(report['validate'])}")
         report["release_and_load"] = releases_and_load(work, work / f"build-{sizes['build'][0]}")
+        report["load"] = load_at_sizes(work, large, sizes["load"])
+        log(f"load: {json.dumps(report['load'])}")
         report["targets"] = TARGETS
         report["bench_seconds"] = round(time.monotonic() - started, 1)
     finally:

@@ -148,6 +148,8 @@ def test_benchmark_smoke_run(tmp_path):
     assert all(v["frictionless_valid"] and v["newsclaims_validate_s"] > 0 for v in report["validate"].values())
     assert report["release_and_load"]["releases_byte_identical"] is True
     assert report["release_and_load"]["load_ratio"] > 0
+    assert set(report["load"]) == {"claims_500", "claims_2000"}
+    assert all(v["ratio"] > 0 and v["read_parquet_s"] > 0 for v in report["load"].values())
 
 
 def test_the_news_corpus_is_real_length_varied_and_curated(tmp_path):
