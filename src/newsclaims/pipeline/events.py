@@ -37,7 +37,6 @@ _PLACE_FREE = {"Strategic developments", "Economic releases"}
 # Types whose sub-types are different kinds of happening (an agreement is never an interception).
 _MIXED = {"Strategic developments"}
 _WEEK = 7
-_NO_REASONS: tuple = ()
 _SPAN = 21              # days: the most one event's reports may span, first day to last
 _REASONS = 12           # the most reasons a merged proposal lists for taking its reports as one event
 _PRECISION_RANK = {"day": 0, "night": 1, "week": 2, "month": 3, "year": 4}
