@@ -342,7 +342,11 @@ def test_ctrl_c_during_a_build_reports_what_actually_happened(tmp_path: Path):
         shutil.rmtree(repo)
         shutil.copytree(pristine, repo)
         begin = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "newsclaims", "build", "--root", str(repo)],
+        # Ctrl-C as a terminal gives it, whatever this runner does with SIGINT (a worker process or
+        # a job started in the background may ignore it, and a child inherits that)
+        proc = subprocess.Popen([sys.executable, "-c", "import runpy, signal; signal.signal(signal.SIGINT, "
+                                 "signal.default_int_handler); runpy.run_module('newsclaims', run_name='__main__')",
+                                 "build", "--root", str(repo)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             proc.wait(timeout=rng.uniform(0.5, 1.05) * duration)
