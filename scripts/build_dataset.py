@@ -4,7 +4,7 @@ Same as `newsclaims build`; kept here so the repository follows the data-package
 (scripts/ holds the code that makes data/). Run: python scripts/build_dataset.py
 """
 
-from newsclaims.cli import app
+from newsclaims.cli.app import app
 
 if __name__ == "__main__":
     app(["build"], prog_name="newsclaims")

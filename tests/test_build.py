@@ -55,6 +55,37 @@ def test_a_build_with_nothing_changed_has_nothing_to_do_and_any_change_rebuilds(
     assert "nothing changed" not in cli("build", "--root", str(repo), "--no-cache").stdout
 
 
+def test_a_build_with_nothing_to_do_answers_before_loading_the_parser_and_sees_every_file(repo):
+    """With nothing changed, a plain ``build`` (or ``build --root``) is answered without importing
+    typer; any other option still goes through the parser. The check sees a file added deep in
+    docs/ and leaves Python's byte-code caches out."""
+    import subprocess
+    import sys
+    assert cli("build", "--root", str(repo)).returncode == 0
+    probe = ("import atexit, sys; from newsclaims.cli import main; sys.argv = ['newsclaims', *sys.argv[1:]]; "
+             "atexit.register(lambda: print('typer loaded' if 'typer' in sys.modules else 'typer not loaded')); "
+             "main()")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-c", probe, *args], cwd=repo, capture_output=True, text=True,
+                              timeout=300)
+    for args in (("build",), ("build", "--root", str(repo)), ("build", f"--root={repo}")):
+        quick = run(*args)
+        assert quick.returncode == 0 and "nothing changed since the last build" in quick.stdout, quick.stderr
+        assert "typer not loaded" in quick.stdout, args
+    parsed = run("build", "--format", "text")
+    assert "nothing changed since the last build" in parsed.stdout and "typer loaded" in parsed.stdout
+
+    cache = repo / "data" / "__pycache__"
+    cache.mkdir()
+    (cache / "x.pyc").write_bytes(b"")
+    assert "nothing changed since the last build" in cli("build", "--root", str(repo)).stdout
+    deep = repo / "docs" / "explorer" / "claims" / "extra"
+    deep.mkdir(parents=True)
+    (deep / "page.html").write_text("<p>not from a build</p>", encoding="utf-8")
+    assert "nothing changed" not in cli("build", "--root", str(repo)).stdout
+
+
 def test_failed_build_leaves_the_previous_package(repo):
     before = snapshot(repo)
     (repo / "gazetteer" / "places.yaml").write_text("- {id: plc_x, name: X}\n")   # missing required keys

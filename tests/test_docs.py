@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from helpers import ROOT
-from newsclaims.cli import app
+from newsclaims.cli.app import app
 from newsclaims.publish.codebook import codebook
 from newsclaims.publish.report import report
 from test_release import released  # noqa: F401  (fixture: a fresh release 1.0.0)

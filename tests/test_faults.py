@@ -24,7 +24,7 @@ from filelock import FileLock
 from typer.testing import CliRunner
 
 from helpers import ROOT, cli
-from newsclaims.cli import app
+from newsclaims.cli.app import app
 from test_release import fresh_repo
 
 # Kills per command; 8 keep the whole suite near 10 minutes on 2 cores (these two tests are its

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from newsclaims import __version__
+from newsclaims.cli.quick import report_unchanged
 from newsclaims.datapackage.errors import NewsclaimsError
 
 app = typer.Typer(help="Build, validate, release and load the newsclaims dataset of claims, sources and events.\n\n"
@@ -163,19 +164,6 @@ class Engine(str, Enum):
     dask = "dask"
 
 
-def _unchanged(root: Path) -> dict[str, int] | None:
-    """The last build's rows when nothing it read or wrote has changed (checked under the
-    repository lock, and never while an interrupted build waits to be recovered), else None."""
-    from newsclaims.datapackage.commit import needs_recovery
-    from newsclaims.datapackage.fsio import Busy, repository_lock
-    from newsclaims.pipeline import uptodate
-    try:
-        with repository_lock(root):
-            return None if needs_recovery(root) else uptodate.current(root)
-    except (Busy, OSError):
-        return None          # the build proper waits, or says what is wrong
-
-
 @app.command()
 def build(root: Path = typer.Option(Path("."), "--root", help="Repository root."),
           format: Format = typer.Option(Format.text, "--format", "-f", help="How to print warnings."),
@@ -189,11 +177,7 @@ def build(root: Path = typer.Option(Path("."), "--root", help="Repository root."
     extraction cache; when nothing the last build read or wrote has changed, there is nothing to do. Examples: newsclaims build; newsclaims build --jobs 1 --no-cache;
     newsclaims build --engine dask --scheduler tcp://scheduler:8786
     """
-    rows = _unchanged(root) if cache else None
-    if rows is not None:
-        for name, n in rows.items():
-            out.print(f"{name:20} {n:6d} rows")
-        out.print("[green]valid[/], no warnings (nothing changed since the last build; --no-cache rebuilds)")
+    if cache and report_unchanged(root):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from newsclaims.pipeline.build import Options, build as do_build
