@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -303,3 +304,35 @@ def test_loading_a_release_imports_none_of_the_building_machinery(server):
                                     "newsclaims.datapackage.validate")))
     assert not heavy, heavy
     assert "newsclaims.reader.load" in loaded     # the check looked at the right process
+
+
+def test_parquet_read_as_the_schemas_dtypes_across_row_groups_with_their_own_dictionaries(tmp_path):
+    """Each row group of a Parquet file has its own dictionary (and a file from elsewhere may hold
+    plain strings and values outside the schema's categories): the frame still has exactly the
+    schema's categories, missing where a value is outside them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from newsclaims.datapackage.schema import Table
+    from newsclaims.datapackage.tableio import read_parquet_typed
+    table = Table("t", "T", "", [{"name": "id", "type": "string"}, {"name": "n", "type": "integer"},
+                                 {"name": "day", "type": "date"},
+                                 {"name": "kind", "type": "string", "categories": [{"value": "b"}, {"value": "a"}]}],
+                  ["id"])
+    kinds = ["a", None, "b", "zz", "b", "a", "a", None, "zz"]
+    numbers = [i if i % 3 else None for i in range(9)]
+    days = [date(2026, 1, 1 + i % 5) for i in range(9)]
+    for encoded in (True, False):
+        arrow = pa.table({"id": pa.array([f"r{i}" for i in range(9)]), "n": pa.array(numbers, pa.int64()),
+                          "day": pa.array(days, pa.date32()), "kind": pa.array(kinds, pa.string())})
+        if encoded:
+            arrow = arrow.set_column(3, "kind", arrow.column("kind").dictionary_encode())
+        path = tmp_path / f"t{encoded}.parquet"
+        pq.write_table(arrow, path, row_group_size=2)
+        assert pq.ParquetFile(path).num_row_groups == 5
+        frame = read_parquet_typed(path, table)
+        assert list(frame.columns) == ["id", "n", "day", "kind"]
+        assert [str(t) for t in frame.dtypes] == ["string", "Int64", "datetime64[s]", "category"]
+        assert list(frame["kind"].cat.categories) == ["b", "a"]
+        assert frame["kind"].cat.codes.tolist() == [1, -1, 0, -1, 0, 1, 1, -1, -1]
+        assert [None if pd.isna(v) else v for v in frame["n"]] == numbers
+        assert frame["day"].dt.strftime("%Y-%m-%d").tolist() == [d.isoformat() for d in days]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import repeat
 from pathlib import Path, PurePosixPath
 
 from newsclaims.datapackage.errors import NewsclaimsError
@@ -140,7 +141,7 @@ def check_shape(desc: object, file: Path) -> dict:
             if not ok:
                 raise _problem(file, f"{at}.schema.foreignKeys[{k}]", "a foreign key needs one field and a reference")
     sources = desc.get("sources", [])
-    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+    if not isinstance(sources, list) or not all(map(isinstance, sources, repeat(dict))):
         raise _problem(file, "sources", "sources must be a list of objects")
     rules = desc.get("newsclaims", {})
     if not isinstance(rules, dict):
