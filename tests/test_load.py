@@ -19,8 +19,6 @@ import pytest
 from helpers import cli
 from newsclaims import load
 from newsclaims.datapackage.errors import NewsclaimsError
-from newsclaims.reader.fetch import fetch
-from newsclaims.datapackage.archive import extract_zip
 from test_release import DAY, fresh_repo
 from newsclaims.publish.release import release
 
