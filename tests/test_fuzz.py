@@ -216,3 +216,45 @@ def test_csv_cells_are_written_as_one_cell_at_a_time_writes_them(rows):
         except (ValueError, OverflowError):
             continue                      # a value the one-cell formatter cannot write either
         assert csvio._column(values, ftype) == want
+
+
+_INT_TEXT = st.one_of(st.integers(-10**19, 10**19).map(str), st.sampled_from(
+    ["+5", " 5", "5 ", "\t5", "007", "-0", "1.0", "1e3", "1_000", "x", "", "９", "0x1", "nan"]))
+_NUMBER_TEXT = st.one_of(st.floats(allow_nan=False).map(repr), st.floats(allow_nan=False).map(str),
+                         st.integers(-10**20, 10**20).map(str), st.sampled_from(
+                             ["nan", "NaN", "inf", "-Infinity", "1e400", ".5", "1.", "+.5", " 1.5", "1,5", "", "e"]))
+_DATE_TEXT = st.one_of(st.dates().map(date.isoformat), st.sampled_from(
+    ["2026-02-30", "2026-1-2", " 2026-01-02", "2026-01-02 ", "20260102", "2026-13-01", "0001-01-01",
+     "2026-01-02T00:00", "", "x"]))
+
+
+@FUZZ
+@example(rows=[("5", "1.5", "2026-01-02", "text")])
+@given(st.lists(st.tuples(_INT_TEXT, _NUMBER_TEXT, _DATE_TEXT, st.text(max_size=6)), min_size=1, max_size=12))
+def test_typed_csv_reading_gives_what_the_text_path_and_coerce_give(rows):
+    """Arrow's strict typed reading and the text path (read as text, then coerce) give the same
+    frame, dtypes, bad cells and header for any cells, including lenient and malformed forms."""
+    import csv as csvmod
+    import io
+    import pandas as pd
+    from newsclaims.datapackage import csvio
+    from newsclaims.datapackage.schema import Table
+    table = Table("t", "T", "", [{"name": "n", "type": "integer"}, {"name": "x", "type": "number"},
+                                 {"name": "d", "type": "date"}, {"name": "s", "type": "string"}], [])
+    buffer = io.StringIO()
+    writer = csvmod.writer(buffer, lineterminator="\n")
+    writer.writerow(["n", "x", "d", "s"])
+    writer.writerows(rows)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            text = csvio.read_csv_text(path)
+        except NewsclaimsError:
+            return                        # an unreadable file is refused by both (tested elsewhere)
+        want, want_problems = csvio.coerce(text, table)
+        got, got_problems, header = csvio.read_csv_coerced(path, table)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert [str(t) for t in got.dtypes] == [str(t) for t in want.dtypes]
+    assert [(p.row, p.column, p.value) for p in got_problems] == [(p.row, p.column, p.value) for p in want_problems]
+    assert header == list(text.columns)

@@ -367,3 +367,26 @@ def test_cli_unreadable_descriptor_is_one_line_exit_2(repo):
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and "datapackage.json" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_the_quick_repeat_check_agrees_with_pandas_on_keys_with_missing_cells():
+    """pandera's uniqueness checks run only where Arrow finds a possible repeat: that must be
+    exactly where pandas finds one, for one- and two-column keys, with missing cells."""
+    import random
+    import pandas as pd
+    from newsclaims.datapackage.schema import Table
+    from newsclaims.datapackage.validate import _may_repeat
+    table = Table("t", "T", "", [{"name": "a", "type": "string"}, {"name": "b", "type": "integer"},
+                                 {"name": "c", "type": "string", "constraints": {"unique": True}}], ["a", "b"])
+    rng = random.Random(7)
+    seen = set()
+    for _ in range(300):
+        n = rng.randint(0, 6)
+        frame = pd.DataFrame({
+            "a": pd.array([rng.choice(["x", "y", None]) for _ in range(n)], dtype="string"),
+            "b": pd.array([rng.choice([1, 2, None]) for _ in range(n)], dtype="Int64"),
+            "c": pd.array([rng.choice(["p", "q", "r", "s", None]) for _ in range(n)], dtype="string")})
+        expected = bool(frame[["a", "b"]].duplicated().any() or frame["c"].duplicated().any())
+        assert _may_repeat(frame, table) == expected, frame
+        seen.add(expected)
+    assert seen == {True, False}

@@ -102,14 +102,27 @@ def to_csv_bytes(df: pd.DataFrame, table: Table) -> bytes:
 
 def read_csv_text(path: Path) -> pd.DataFrame:
     """Read a CSV as text cells (empty cell -> missing), with one-line errors for unreadable files."""
+    return _parse_text(_read_raw(path), path)
+
+
+def _read_raw(path: Path) -> bytes:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise NewsclaimsError(f"cannot read: {exc.strerror}", file=path) from None
+    check_raw(raw, path)
+    return raw
+
+
+def check_raw(raw: bytes, path: Path) -> None:
+    """Refuse a CSV's bytes (read from *path*) that hold no header row or a bad one."""
     if not raw or raw.isspace():      # isspace stops at the first other byte: no copy of a big file
         raise NewsclaimsError("empty file: no header row", file=path,
                               hint="Rebuild it with `newsclaims build`.")
     _check_header(raw, path)
+
+
+def _parse_text(raw: bytes, path: Path) -> pd.DataFrame:
     try:
         # The pyarrow engine is fast, checks UTF-8 and, unlike the default one, refuses rows with
         # too many or too few cells instead of silently truncating or padding them.
@@ -124,6 +137,88 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         line, message = _locate_problem(text)
         raise NewsclaimsError(message or f"not a readable CSV: {str(exc).strip()[:200]}", file=path, line=line,
                               hint="Every row needs one cell per header column; quote cells holding commas.") from None
+
+
+def read_csv_coerced(path: Path, table: Table, raw: bytes | None = None
+                     ) -> tuple[pd.DataFrame, list[CellProblem], list[str]]:
+    r"""The table's columns of a CSV in their types, the cells that are not, and the file's header:
+    what :func:`read_csv_text` then :func:`coerce` give, value for value.
+
+    Arrow parses the file once and converts each column strictly; only a file with a cell that
+    does not convert that way (a type error, or a lenient form such as ``2026-1-2`` or `` 5``)
+    is read again as text, so that :func:`coerce` can name each bad cell. *raw* is the file's
+    bytes when the caller already has them.
+
+    >>> import tempfile
+    >>> t = Table("t", "T", "", [{"name": "n", "type": "integer"}, {"name": "d", "type": "date"}], ["n"])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "t.csv"
+    ...     _ = path.write_text("n,d\n1,2026-01-02\n2,\n")
+    ...     good, problems, header = read_csv_coerced(path, t)
+    ...     _ = path.write_text("n,d\nx,2026-01-02\n")
+    ...     bad = read_csv_coerced(path, t)
+    >>> good["n"].tolist(), str(good["d"].dtype), problems, header
+    ([1, 2], 'datetime64[s]', [], ['n', 'd'])
+    >>> bad[1][0].message
+    "'x' is not an integer"
+    """
+    if raw is None:
+        raw = _read_raw(path)
+    else:
+        check_raw(raw, path)
+    frame = _strict_arrow_frame(raw, table)
+    if frame is not None:
+        return frame
+    text = _parse_text(raw, path)
+    frame, problems = coerce(text[[c for c in table.columns if c in text.columns]], table)
+    return frame, problems, list(text.columns)
+
+
+# The plain forms a typed cell takes in Arrow's fast path; anything else (Arrow's cast alone
+# would take "0x1" as 1 and "nan" as a number) is left to the text path and coerce.
+_PLAIN = {"integer": r"^-?[0-9]+$", "number": r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$",
+          "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+
+
+def _strict_arrow_frame(raw: bytes, table: Table) -> tuple[pd.DataFrame, list, list[str]] | None:
+    """Arrow's typed frame when every cell converts strictly, else None (see read_csv_coerced)."""
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    kinds = {f["name"]: f["type"] for f in table.fields}
+    try:
+        # Every column as text first: Arrow's typed CSV conversion trims spaces, which coerce
+        # does not, so each type is converted below with a strict cast instead.
+        arrow = pacsv.read_csv(io.BytesIO(raw), convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.large_string() for name in kinds}, null_values=[""], strings_can_be_null=True))
+    except pa.ArrowException:
+        return None                       # unreadable: the text path says where
+    header = arrow.column_names
+    if len(set(header)) != len(header) or any(name not in kinds for name in header):
+        return None                       # an unexpected column: the text path reports it
+    columns = []
+    for name in header:
+        col, kind = arrow.column(name), kinds[name]
+        if kind == "boolean":
+            return None                   # no table has one; coerce's case-blind reading stays the rule
+        if kind in _PLAIN and pc.any(pc.invert(pc.match_substring_regex(col, _PLAIN[kind]))).as_py():
+            return None
+        try:
+            if kind == "integer":
+                col = pc.cast(col, pa.int64())
+            elif kind == "number":
+                col = pc.cast(col, pa.float64())
+            elif kind == "date":
+                col = pc.cast(pc.cast(col, pa.date32()), pa.timestamp("s"))
+        except pa.ArrowException:
+            return None                   # out of range, or no such day: the text path says which
+        columns.append(col)
+    arrow = pa.table(dict(zip(header, columns)))
+    frame = arrow.select([c for c in table.columns if c in header]).to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
+    return frame, [], list(header)
+
+
+_ARROW_TO_PANDAS = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.large_string(): pd.StringDtype(),
+                    pa.string(): pd.StringDtype()}
 
 
 def _check_header(raw: bytes, path: Path) -> None:

@@ -88,8 +88,9 @@ def _mask(found: pa.Array, index: pd.Index) -> pd.Series:
 
 
 def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
-    """``values.isin(known)`` for string columns, computed by Arrow (pandas loops in Python here)."""
-    return _mask(pc.is_in(_arrow(values), value_set=_arrow(known.drop_duplicates())), values.index)
+    """``values.isin(known)`` for string columns, computed by Arrow (pandas loops in Python here;
+    Arrow's hash set takes *known* with its repeats, so they are not dropped first)."""
+    return _mask(pc.is_in(_arrow(values), value_set=_arrow(known)), values.index)
 
 
 def _seed_texts(t: Tables) -> dict[str, str]:

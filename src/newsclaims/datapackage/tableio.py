@@ -123,7 +123,7 @@ def read_parquet_typed(path: Path, table: Table) -> pd.DataFrame:
 
 def read_csv_typed(path: Path, table: Table) -> pd.DataFrame:
     """A CSV table with the dtypes derived from its schema."""
-    frame, problems = csvio.coerce(csvio.read_csv_text(path), table)
+    frame, problems, _ = csvio.read_csv_coerced(path, table)
     if problems:
         p = problems[0]
         raise NewsclaimsError(p.message, file=path, line=p.row + 1, field=p.column, hint="Run newsclaims validate on it.")

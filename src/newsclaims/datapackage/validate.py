@@ -3,11 +3,16 @@
 Layers, in order: the descriptor against the Data Package v2 profile (plus a SemVer version and
 paths confined to the package); each file's bytes and sha256; frictionless row validation of the
 CSVs (optional, slow); pandera per table with lazy validation; the cross-table rules.
+
+Each file is read once: its hash is taken (in a thread) from the bytes its rows are parsed from,
+and Arrow parses a CSV straight into the schema's types, reading it as text only to name the
+cells of a file that does not convert (see :func:`newsclaims.datapackage.csvio.read_csv_coerced`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -54,8 +59,9 @@ class Report:
         return not self.errors
 
 
-def pandera_schema(table: Table) -> pa.DataFrameSchema:
-    """The pandera schema of a table, derived from its Table Schema.
+def pandera_schema(table: Table, *, uniqueness: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of a table, derived from its Table Schema (``uniqueness=False`` leaves
+    out the primary key's and unique columns' checks, for a frame known to have no repeats).
 
     >>> t = Table("t", "T", "", [{"name": "id", "type": "string", "constraints": {"required": True, "pattern": "^a"}}], ["id"])
     >>> sorted(pandera_schema(t).columns)
@@ -78,9 +84,41 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
         if "minLength" in c:
             checks.append(pa.Check.str_length(min_value=c["minLength"], name="minLength"))
         columns[f["name"]] = pa.Column(dtypes[f["type"]], checks=checks, nullable=not c.get("required", False),
-                                       unique=bool(c.get("unique")), required=True)
-    return pa.DataFrameSchema(columns, unique=table.primary_key or None, strict=True, coerce=False,
+                                       unique=uniqueness and bool(c.get("unique")), required=True)
+    return pa.DataFrameSchema(columns, unique=(uniqueness and table.primary_key) or None, strict=True, coerce=False,
                               name=table.name)
+
+
+def _may_repeat(frame: pd.DataFrame, table: Table) -> bool:
+    """Whether the primary key or a unique column holds a repeat (missing cells counted as
+    equal, as pandas' ``duplicated`` counts them). A set of the cells costs about half of
+    pandera's check (and of Arrow's ``count_distinct``); only a table with a repeat is given
+    pandera's uniqueness checks, so that they name the repeated rows."""
+    keys = {tuple(table.primary_key)} | {(f["name"],) for f in table.fields if f.get("constraints", {}).get("unique")}
+    for cols in sorted(keys):
+        if not cols or any(c not in frame.columns for c in cols):
+            continue
+        cells = frame[cols[0]].tolist() if len(cols) == 1 else zip(*(frame[c].tolist() for c in cols))
+        if len(set(cells)) != len(frame):
+            return True
+    return False
+
+
+def _check_bytes(res: dict, data: bytes, report: list[Failure]) -> list[Failure]:
+    """A resource file's size and hash against what the descriptor records (added to *report*,
+    which is returned)."""
+    name, rel = res["name"], res["path"]
+    size = res.get("bytes", res.get("newsclaims:bytes"))
+    if size is not None and size != len(data):
+        report.append(Failure(name, None, None, "bytes", "file_bytes", str(len(data)),
+                               f"{rel} has {len(data)} bytes, the descriptor says {size}", file=rel))
+    if "hash" in res:
+        algo, _, expected = str(res["hash"]).rpartition(":")
+        actual = hashlib.new(algo or "md5", data).hexdigest()
+        if actual != expected:
+            report.append(Failure(name, None, None, "hash", "file_hash", actual,
+                                  f"{rel} has {algo or 'md5'} {actual}, the descriptor says {expected}", file=rel))
+    return report
 
 
 def _check_descriptor(root: Path, desc: dict, report: Report) -> dict[str, Path]:
@@ -107,17 +145,6 @@ def _check_descriptor(root: Path, desc: dict, report: Report) -> dict[str, Path]
         if not full.is_file():
             add(Failure(name, None, None, "path", "file_exists", rel, f"{rel} is missing", file=rel))
             continue
-        data = full.read_bytes()
-        size = res.get("bytes", res.get("newsclaims:bytes"))
-        if size is not None and size != len(data):
-            add(Failure(name, None, None, "bytes", "file_bytes", str(len(data)),
-                        f"{rel} has {len(data)} bytes, the descriptor says {size}", file=rel))
-        if "hash" in res:
-            algo, _, expected = str(res["hash"]).rpartition(":")
-            actual = hashlib.new(algo or "md5", data).hexdigest()
-            if actual != expected:
-                add(Failure(name, None, None, "hash", "file_hash", actual,
-                            f"{rel} has {algo or 'md5'} {actual}, the descriptor says {expected}", file=rel))
         paths[name] = full
     for i, src in enumerate(desc.get("sources", [])):
         rel = src.get("path")
@@ -140,26 +167,25 @@ def _frictionless_rows(file: Path, report: Report) -> None:
                                            err.message, file=task.place))
 
 
-def _read_table(name: str, path: Path, table: Table, report: Report) -> pd.DataFrame | None:
+def _read_table(name: str, path: Path, table: Table, report: Report, data: bytes | None = None) -> pd.DataFrame | None:
     rel = path.name if path.parent.name != "data" else f"data/{path.name}"
     try:
-        text = csvio.read_csv_text(path)
+        frame, problems, header = csvio.read_csv_coerced(path, table, data)
     except NewsclaimsError as exc:
         report.failures.append(Failure(name, None, None, None, "readable", None, exc.message, file=rel))
         return None
-    missing = [c for c in table.columns if c not in text.columns]
-    extra = [c for c in text.columns if c not in table.columns]
+    missing = [c for c in table.columns if c not in header]
+    extra = [c for c in header if c not in table.columns]
     for c in missing:
         report.failures.append(Failure(name, None, None, c, "column_missing", None, f"column {c} is missing", file=rel))
     for c in extra:
         report.failures.append(Failure(name, None, None, c, "column_unexpected", None, f"column {c} is not in the schema", file=rel))
     if missing:
         return None
-    frame, problems = csvio.coerce(text[table.columns], table)
     for p in problems:
         report.failures.append(Failure(name, p.row, None, p.column, "type", p.value, p.message, file=rel))
     try:
-        pandera_schema(table).validate(frame, lazy=True)
+        pandera_schema(table, uniqueness=_may_repeat(frame, table)).validate(frame, lazy=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
         for rec in cases.to_dict("records"):
@@ -179,13 +205,14 @@ def _read_table(name: str, path: Path, table: Table, report: Report) -> pd.DataF
     return frame
 
 
-def _check_parquet(name: str, path: Path, table: Table, report: Report) -> None:
+def _check_parquet(name: str, path: Path, table: Table, report: Report, data: bytes | None = None) -> None:
     """A Parquet resource: readable, with the Arrow schema derived from the table's schema, and its
     rows passing the same pandera schema as the CSV."""
+    import pyarrow as pa_
     import pyarrow.parquet as pq
     rel = f"data/{path.name}"
     try:
-        arrow = pq.read_table(path)
+        arrow = pq.read_table(path if data is None else pa_.BufferReader(data))
     except Exception as exc:  # pyarrow raises several types for damaged files
         report.failures.append(Failure(name, None, None, None, "readable", None,
                                        f"not a readable Parquet file ({type(exc).__name__}: {str(exc)[:120]})", file=rel))
@@ -236,17 +263,38 @@ def validate(path: Path, *, frictionless: bool = False, checks: Iterable[Check] 
     root, desc = read_descriptor(path)
     report = Report(root)
     paths = _check_descriptor(root, desc, report)
-    if frictionless and not report.errors:
-        _frictionless_rows(root / "datapackage.json", report)
+    resources = {r["name"]: r for r in desc["resources"] if isinstance(r, dict) and r.get("name") in paths}
+    # Each file is read once: its size and hash are checked on the bytes its rows are parsed from.
+    # Those failures are listed before any table's, as the descriptor's checks come first.
+    file_failures: list[Failure] = []
+    listed_at = len(report.failures)
+    if frictionless:       # its row pass runs only on files whose bytes are as recorded
+        for name, path_ in paths.items():
+            _check_bytes(resources[name], path_.read_bytes(), report.failures)
+        if not report.errors:
+            _frictionless_rows(root / "datapackage.json", report)
+        listed_at = len(report.failures)
     schemas = {r["name"]: table_from_resource(r) for r in desc["resources"] if isinstance(r, dict) and "name" in r}
     frames = {}
-    for name, path_ in paths.items():
-        if path_.suffix == ".csv":
-            frame = _read_table(name, path_, schemas[name], report)
-            if frame is not None:
-                frames[name] = frame
-        elif path_.suffix == ".parquet":
-            _check_parquet(name, path_, schemas[name], report)
+    # hashlib lets go of the GIL on large buffers: a file is hashed in a thread while it is parsed,
+    # and the next file is read only when that hash is done (one file's bytes in memory at a time).
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        hashing = None
+        for name, path_ in paths.items():
+            if hashing is not None:
+                file_failures += hashing.result()
+            data = path_.read_bytes()
+            hashing = None if frictionless else hasher.submit(_check_bytes, resources[name], data, [])
+            if path_.suffix == ".csv":
+                frame = _read_table(name, path_, schemas[name], report, data)
+                if frame is not None:
+                    frames[name] = frame
+            elif path_.suffix == ".parquet":
+                _check_parquet(name, path_, schemas[name], report, data)
+            del data
+        if hashing is not None:
+            file_failures += hashing.result()
+    report.failures[listed_at:listed_at] = file_failures
     for check in checks:
         report.failures.extend(check(root))
     # What a rule means is the toolkit's to say: a descriptor cannot downgrade its own checks.

@@ -8,12 +8,12 @@ from pathlib import Path
 from newsclaims.datapackage.errors import NewsclaimsError
 from newsclaims.datapackage.rules import Failure
 from newsclaims.datapackage.validate import Report, validate
-from newsclaims.pipeline.build import Options, tables
 from newsclaims.pipeline.repository import Repository
 
 
 def curation_failures(repo: Repository | Path) -> list[Failure]:
     """One failure per curation entry that matches nothing (nothing is written, not even cache)."""
+    from newsclaims.pipeline.build import Options, tables     # spaCy and the extractor: only here
     try:
         _, _, _, problems = tables(repo, collect=True, options=Options(cache_write=False))
     except NewsclaimsError as exc:

@@ -17,7 +17,6 @@ import pandas as pd
 
 from newsclaims.datapackage.errors import NewsclaimsError
 from newsclaims.datapackage.schema import Package, load_package
-from newsclaims.pipeline import curate
 from newsclaims.pipeline.gazetteer import Gazetteer, load_gazetteer
 from newsclaims.pipeline.ingest import CATALOG, Seed, load_seeds, read_catalog
 
@@ -64,6 +63,7 @@ class Repository:
     @cached_property
     def curation(self) -> dict[str, object]:
         """The curation files, read and checked against their JSON Schemas."""
+        from newsclaims.pipeline import curate      # the extractor (spaCy): not for validating a release
         return curate.load(self.root)
 
     @property

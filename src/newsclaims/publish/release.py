@@ -68,7 +68,7 @@ def _typed_tables(root: Path, desc: dict) -> dict[str, tuple[pd.DataFrame, Table
     out = {}
     for res in desc["resources"]:
         table = table_from_resource(res)
-        frame, problems = csvio.coerce(csvio.read_csv_text(root / res["path"]), table)
+        frame, problems, _ = csvio.read_csv_coerced(root / res["path"], table)
         if problems:
             raise InvalidData(problems[0].message, file=res["path"], line=problems[0].row + 1, field=problems[0].column)
         out[res["name"]] = (frame, table)
