@@ -166,9 +166,9 @@ def read_csv_coerced(path: Path, table: Table, raw: bytes | None = None
         raw = _read_raw(path)
     else:
         check_raw(raw, path)
-    frame = _strict_arrow_frame(raw, table)
-    if frame is not None:
-        return frame
+    typed = _strict_arrow_frame(raw, table)
+    if typed is not None:
+        return typed
     text = _parse_text(raw, path)
     frame, problems = coerce(text[[c for c in table.columns if c in text.columns]], table)
     return frame, problems, list(text.columns)
@@ -213,12 +213,14 @@ def _strict_arrow_frame(raw: bytes, table: Table) -> tuple[pd.DataFrame, list, l
             return None                   # out of range, or no such day: the text path says which
         columns.append(col)
     arrow = pa.table(dict(zip(header, columns)))
-    frame = arrow.select([c for c in table.columns if c in header]).to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
+    frame = arrow.select([c for c in table.columns if c in header]).to_pandas(types_mapper=ARROW_TO_PANDAS.get)
     return frame, [], list(header)
 
 
-_ARROW_TO_PANDAS = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.large_string(): pd.StringDtype(),
-                    pa.string(): pd.StringDtype()}
+ARROW_TO_PANDAS = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
+                   pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}
+"""The nullable pandas dtype of each Arrow type a table's column can have (``to_pandas``'s
+``types_mapper``); categoricals and dates are made apart."""
 
 
 def _check_header(raw: bytes, path: Path) -> None:

@@ -21,10 +21,6 @@ from newsclaims.datapackage.schema import Table
 PARQUET = {"compression": "zstd", "compression_level": 9, "row_group_size": 65536}
 
 
-_PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
-                 pa.string(): pd.StringDtype()}
-
-
 def _arrow_array(series: pd.Series, field: pa.Field) -> pa.Array:
     values = [None if pd.isna(v) else v for v in series.astype(object)]
     if pa.types.is_dictionary(field.type):
@@ -47,7 +43,7 @@ def parquet_bytes(df: pd.DataFrame, table: Table) -> bytes:
     arrow = pa.Table.from_arrays([_arrow_array(df[f.name], f) for f in schema], schema=schema)
     # pandas metadata lets readers that go through pandas (frictionless among them) restore
     # nullable integers instead of floats with NaN; the column types stay the explicit ones.
-    meta = pa.Table.from_pandas(arrow.to_pandas(types_mapper=_PANDAS_TYPES.get), preserve_index=False).schema.metadata
+    meta = pa.Table.from_pandas(arrow.to_pandas(types_mapper=csvio.ARROW_TO_PANDAS.get), preserve_index=False).schema.metadata
     arrow = arrow.replace_schema_metadata({b"pandas": meta[b"pandas"]})
     buf = io.BytesIO()
     pq.write_table(arrow, buf, **PARQUET, use_dictionary=True, write_statistics=True)
@@ -114,7 +110,7 @@ def read_parquet_typed(path: Path, table: Table) -> pd.DataFrame:
                                                                            pa.string())))
         elif f["type"] == "date" and (pa.types.is_date(col.type) or pa.types.is_timestamp(col.type)):
             arrow = arrow.set_column(i, name, pc.cast(col, pa.timestamp("s")))
-    frame = arrow.to_pandas(types_mapper=_PANDAS_TYPES.get)
+    frame = arrow.to_pandas(types_mapper=csvio.ARROW_TO_PANDAS.get)
     for name in table.columns:
         if by_name[name]["type"] == "date" and frame[name].dtype != "datetime64[s]":    # dates kept as text
             frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")

@@ -29,12 +29,6 @@ from newsclaims.datapackage.errors import NewsclaimsError
 from newsclaims.datapackage.rules import RULES, Failure, Tables
 from newsclaims.datapackage.schema import Table
 
-def _arrow_dtypes():
-    import pyarrow as pa
-    return {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
-            pa.bool_(): pd.BooleanDtype()}
-
-
 __all__ = ["SEMVER", "Report", "confined", "pandera_schema", "semver_key", "table_from_resource", "validate"]
 
 
@@ -222,7 +216,7 @@ def _check_parquet(name: str, path: Path, table: Table, report: Report, data: by
         report.failures.append(Failure(name, None, None, None, "parquet_schema", None,
                                        "the Parquet schema differs from the one derived from schemas/", file=rel))
         return
-    frame = arrow.to_pandas(types_mapper=_arrow_dtypes().get)
+    frame = arrow.to_pandas(types_mapper=csvio.ARROW_TO_PANDAS.get)
     for f in table.fields:
         if f["type"] == "date":
             frame[f["name"]] = pd.to_datetime(frame[f["name"]]).astype("datetime64[s]")
