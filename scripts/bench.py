@@ -221,18 +221,56 @@ def claims_package(work: Path, source: Path, rows: int) -> Path:
                 part["relation_id"] = renamed(part["relation_id"], k, "rel_")
             copies[name].append(part)
     claims = pd.concat(copies["claims"], ignore_index=True)
-    # the claims that date events stay, whatever the cut
-    dating = claims["claim_id"].isin(set(read("events")["date_basis_claim_id"].dropna()))
-    claims = claims[dating | (~dating).cumsum().le(rows - int(dating.sum()))]
+    events, sources = read("events"), read("sources")
+    if rows < len(base["claims"]):
+        # whole articles in the build's order, and the events they date (with the events those
+        # are part of): what a package of that many claims holds
+        size = claims.groupby("source_id", sort=False).size()
+        claims = claims[claims["source_id"].isin(size.index[(size.cumsum() - size) < rows])]
+        references = set(sources.loc[sources["kind"] == "reference", "source_id"])
+        basis = events["date_basis_claim_id"]
+        keep = basis.isin(set(claims["claim_id"])) | \
+            (basis.isna() & events["date_basis_source_id"].isin(set(claims["source_id"]) | references))
+        while True:
+            gone = events["part_of_event_id"].notna() & ~events["part_of_event_id"].isin(set(events.loc[keep, "event_id"]))
+            if not (keep & gone).any():
+                break
+            keep &= ~gone
+        events = events[keep]
+    else:
+        # the claims that date events stay, whatever the cut
+        dating = claims["claim_id"].isin(set(events["date_basis_claim_id"].dropna()))
+        claims = claims[dating | (~dating).cumsum().le(rows - int(dating.sum()))]
     kept = set(claims["claim_id"])
     (pkg_dir / "data" / "claims.csv").write_bytes(csvio.to_csv_bytes(claims, pkg.tables["claims"]))
+    (pkg_dir / "data" / "events.csv").write_bytes(csvio.to_csv_bytes(events, pkg.tables["events"]))
+    actors = read("event_actors")
+    (pkg_dir / "data" / "event_actors.csv").write_bytes(
+        csvio.to_csv_bytes(actors[actors["event_id"].isin(set(events["event_id"]))], pkg.tables["event_actors"]))
+    cited = set(claims["source_id"]) | set(events["date_basis_source_id"].dropna())
     for name in dependent:
         frame = pd.concat(copies[name], ignore_index=True)
         keep = frame["claim_id"].isin(kept)
+        if "event_id" in frame:
+            keep &= frame["event_id"].isin(set(events["event_id"]))
         if "target_claim_id" in frame:
             keep &= frame["target_claim_id"].isna() | frame["target_claim_id"].isin(kept)
+        if "target_source_id" in frame:
+            cited |= set(frame.loc[keep, "target_source_id"].dropna())
         (pkg_dir / "data" / f"{name}.csv").write_bytes(csvio.to_csv_bytes(frame[keep], pkg.tables[name]))
+    # the sources its tables cite, as a package of that many articles lists them (in its sources
+    # table, its descriptor and seeds/): not the whole build's
+    spans = read("excluded_spans")
+    (pkg_dir / "data" / "excluded_spans.csv").write_bytes(csvio.to_csv_bytes(spans[spans["source_id"].isin(cited)],
+                                                                              pkg.tables["excluded_spans"]))
+    dropped = sources[~sources["source_id"].isin(cited)]
+    gone = set(dropped["file"].dropna())
+    for file in sorted(gone):
+        (pkg_dir / file).unlink()
+    (pkg_dir / "data" / "sources.csv").write_bytes(csvio.to_csv_bytes(sources[sources["source_id"].isin(cited)],
+                                                                       pkg.tables["sources"]))
     desc = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
+    desc["sources"] = [entry for entry in desc.get("sources", []) if entry.get("path") not in gone]
     for res in desc["resources"]:
         data = (pkg_dir / res["path"]).read_bytes()
         res["bytes"], res["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
