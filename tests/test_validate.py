@@ -390,3 +390,43 @@ def test_the_quick_repeat_check_agrees_with_pandas_on_keys_with_missing_cells():
         assert _may_repeat(frame, table) == expected, frame
         seen.add(expected)
     assert seen == {True, False}
+
+
+def test_mentions_are_checked_against_their_quote_and_the_seed_row_by_row(repo):
+    """`mention_in_quote` (array lookups, then a slice per row) against the rule written plainly
+    over rows: a span moved out of its quote, a text changed, a claim that does not exist (the
+    foreign key's to report), a mention that is its whole quote (allowed), in several rows of both
+    tables; same rows, same order, same words."""
+    import csv
+    whole = next(csv.DictReader((repo / "data" / "claims.csv").open(encoding="utf-8")))
+
+    def spoil(table, column):
+        def fn(header, rows):
+            with_text = [r for r in rows if r[column]]
+            with_text[0][column] = "x" + with_text[0][column][1:]
+            with_text[1]["char_start"], with_text[1]["char_end"] = "0", "3"
+            with_text[2]["claim_id"] = "clm_nowhere"
+            with_text[3].update({"claim_id": whole["claim_id"], column: whole["quote"],
+                                 "char_start": whole["char_start"], "char_end": whole["char_end"]})
+            with_text[-1][column] = with_text[-1][column] + " "
+        return fn
+
+    for table, column in (("claim_speakers", "speaker_text"), ("claim_dates", "date_text")):
+        edit_csv(repo, table, spoil(table, column))
+    read = lambda name: list(csv.DictReader((repo / "data" / f"{name}.csv").open(encoding="utf-8")))  # noqa: E731
+    seeds = {s["source_id"]: (repo / s["file"]).read_text(encoding="utf-8") for s in read("sources") if s["kind"] == "seed_article"}
+    quotes = {c["claim_id"]: (c["source_id"], int(c["char_start"]), int(c["char_end"])) for c in read("claims")}
+    want = []
+    for table, column in (("claim_speakers", "speaker_text"), ("claim_dates", "date_text")):
+        for n, row in enumerate(read(table), start=1):
+            if not (row[column] and row["char_start"] and row["char_end"]) or row["claim_id"] not in quotes:
+                continue
+            sid, qa, qb = quotes[row["claim_id"]]
+            a, b = int(row["char_start"]), int(row["char_end"])
+            if not (qa <= a and b <= qb):
+                want.append((table, n, "char_start", str(a), f"[{a}, {b}) lies outside the quote of claim {row['claim_id']} [{qa}, {qb})"))
+            elif seeds[sid][a:b] != row[column]:
+                want.append((table, n, column, row[column],
+                             f"{column} differs from the seed text at [{a}, {b}) ({seeds[sid][a:b][:40]!r})"))
+    got = [(f.table, f.row, f.column, f.value, f.message) for f in failures(repo, "mention_in_quote")]
+    assert len(want) == 6 and got == want, (got, want)
