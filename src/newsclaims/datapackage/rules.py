@@ -398,9 +398,10 @@ def speaker_figures_consistent(t: Tables) -> Iterator[Failure]:
     if not all(n in t.frames for n in ("claims", "claim_events")):
         return
     claims = t.frames["claims"]
-    claims = claims[(claims["claim_kind"] == "figure") & (claims["review_status"] != "rejected")]
+    figures = (claims["claim_kind"] == "figure") & (claims["review_status"] != "rejected")
     keys = ["event_id", "speaker_actor_id", "object"]
-    merged = claims[["claim_id", "speaker_actor_id", "object", "predicate", "value"]].rename_axis("row").reset_index() \
+    # the five columns, then the rows: filtering the whole table first would copy its quotes too
+    merged = claims[["claim_id", "speaker_actor_id", "object", "predicate", "value"]][figures].rename_axis("row").reset_index() \
         .merge(t.frames["claim_events"][["claim_id", "event_id"]], on="claim_id").dropna(subset=keys)
     # the most launched per (event, speaker, thing), beside every count shot down or hit of it
     launched = merged[merged["predicate"] == "launched"].groupby(keys, observed=True)["value"].max().rename("launched")
