@@ -358,7 +358,8 @@ def test_scoring_pairs_in_arrays_gives_the_score_of_each_pair_one_by_one(tmp_pat
 
 def test_proposals_with_curation_set_aside_reuse_the_articles_no_curator_touched(tmp_path: Path, monkeypatch):
     """A build proposes events twice (with curation, and set aside for the report): the second
-    time, only the articles curation changed are proposed again."""
+    time, only the articles curation changed are proposed again, and pairs of two proposals
+    the first time scored are not scored again; the result is what a fresh call gives."""
     import sys
     from newsclaims.pipeline import events
     from newsclaims.pipeline.build import tables
@@ -372,9 +373,18 @@ def test_proposals_with_curation_set_aside_reuse_the_articles_no_curator_touched
     first = len(calls)
     assert first >= 10
     calls.clear()
-    events.proposals_of(repo)
+    scored: list[int] = []
+    real_score = events._same_event_score
+    monkeypatch.setattr(events, "_same_event_score", lambda *a, **kw: scored.append(1) or real_score(*a, **kw))
+    again = events.proposals_of(repo)
     # the two real seeds carry curation; the synthetic articles none
     assert 0 < len(calls) <= 2, calls
+    reused = len(scored)
+    monkeypatch.setattr(events, "_LAST", {})
+    monkeypatch.setattr(events, "_PAIRS", {}, raising=False)
+    scored.clear()
+    assert events.proposals_of(repo) == again
+    assert reused < len(scored), (reused, len(scored))
 
 
 def test_a_story_many_outlets_tell_lists_a_bounded_number_of_reasons():

@@ -979,6 +979,10 @@ def _pairs(blocks: list[tuple[list[int], list[int], list[int]]]):
 
 _LAST: dict[tuple, list] = {}
 """The articles' proposals of the last :func:`propose` call, by what they were computed from."""
+_PAIRS: dict[tuple[int, int], tuple] = {}
+"""The pairs the last :func:`propose` call scored one by one: ``(id(a), id(b)) -> (a, b, (score,
+reasons))``. A pair of the same two proposal objects (reused through :data:`_LAST`) scores the
+same again; the objects are kept beside the ids, so an id Python reused never matches."""
 
 
 def _digest(value) -> str:
@@ -1008,7 +1012,7 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     for c in claims:
         if c.get("review_status") != "rejected":
             by_source.setdefault(c["source_id"], []).append(c)
-    global _LAST
+    global _LAST, _PAIRS
     setting = _digest([places, lexicon, actors, [repr(r) for r in rules]])
     memo_now: dict[tuple, list[Proposal]] = {}
     parts = []
@@ -1025,16 +1029,21 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     _LAST = memo_now
     index = {c["claim_id"]: c for c in claims}
     feats = [_features(p, index) for p in parts]
-    memo: dict[tuple[int, int], tuple[float, list[str]]] = {}
+    # the last call's pairs whose two proposals this call holds too (a build's second call, for
+    # the report, shares every article no curator touched with its first)
+    here = {id(p) for p in parts}
+    memo = {k: v for k, v in _PAIRS.items() if k[0] in here and k[1] in here}
+    _PAIRS = {}
 
     def pair(i: int, j: int) -> tuple[float, list[str]]:
         """A pair's score and reasons, scored one by one (a pair the merge needs and the arrays
         below did not score, or the reasons of one they did)."""
-        if (i, j) not in memo:
-            a, b = parts[i], parts[j]
-            memo[(i, j)] = (0.0, []) if a.event_type != b.event_type else \
-                _same_event_score(a, b, index, places, feats[i], feats[j])
-        return memo[(i, j)]
+        a, b = parts[i], parts[j]
+        found = memo.get((id(a), id(b)))
+        if found is None or found[0] is not a or found[1] is not b:
+            found = memo[(id(a), id(b))] = (a, b, (0.0, []) if a.event_type != b.event_type else
+                                            _same_event_score(a, b, index, places, feats[i], feats[j]))
+        return found[2]
 
     candidates = _candidate_scores(parts, feats, places)
     # Strongest pairs first; two groups join only when no article would report the event twice
@@ -1129,6 +1138,7 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
         if key not in best_pair:
             best_pair[key] = (i, j, score)
     possible = sorted((x, y, score / 10, "; ".join(pair(i, j)[1])) for (x, y), (i, j, score) in best_pair.items())
+    _PAIRS = memo
     return sorted(merged, key=lambda p: p.event_id), possible
 
 
