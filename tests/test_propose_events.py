@@ -358,8 +358,9 @@ def test_scoring_pairs_in_arrays_gives_the_score_of_each_pair_one_by_one(tmp_pat
 
 def test_proposals_with_curation_set_aside_reuse_the_articles_no_curator_touched(tmp_path: Path, monkeypatch):
     """A build proposes events twice (with curation, and set aside for the report): the second
-    time, only the articles curation changed are proposed again, and pairs of two proposals
-    the first time scored are not scored again; the result is what a fresh call gives."""
+    time, only the articles curation changed are proposed again, and pairs and candidate blocks
+    of proposals the first time scored are not scored again; the result is what a fresh call
+    gives."""
     import sys
     from newsclaims.pipeline import events
     from newsclaims.pipeline.build import tables
@@ -374,17 +375,20 @@ def test_proposals_with_curation_set_aside_reuse_the_articles_no_curator_touched
     assert first >= 10
     calls.clear()
     scored: list[int] = []
-    real_score = events._same_event_score
+    blocks: list[int] = []
+    real_score, real_block = events._same_event_score, events._scores
     monkeypatch.setattr(events, "_same_event_score", lambda *a, **kw: scored.append(1) or real_score(*a, **kw))
+    monkeypatch.setattr(events, "_scores", lambda *a, **kw: blocks.append(1) or real_block(*a, **kw))
     again = events.proposals_of(repo)
     # the two real seeds carry curation; the synthetic articles none
     assert 0 < len(calls) <= 2, calls
-    reused = len(scored)
-    monkeypatch.setattr(events, "_LAST", {})
-    monkeypatch.setattr(events, "_PAIRS", {}, raising=False)
+    reused = (len(scored), len(blocks))
+    for memo in ("_LAST", "_PAIRS", "_BLOCKS"):
+        monkeypatch.setattr(events, memo, {}, raising=False)
     scored.clear()
+    blocks.clear()
     assert events.proposals_of(repo) == again
-    assert reused < len(scored), (reused, len(scored))
+    assert reused[0] < len(scored) and reused[1] < len(blocks), (reused, len(scored), len(blocks))
 
 
 def test_a_story_many_outlets_tell_lists_a_bounded_number_of_reasons():

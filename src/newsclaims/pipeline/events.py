@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -917,16 +918,36 @@ def _candidate_scores(parts: list[Proposal], feats: list[_Features], places: dic
     source = np.array([article.setdefault(tuple(p.sources), len(article)) for p in parts], dtype=np.int64)
     possible = round(POSSIBLE * 10)
     found: list[tuple] = []
+    global _BLOCKS
+    before, _BLOCKS = _BLOCKS, {}
 
-    def keep(idx: np.ndarray, mask: np.ndarray, scores: np.ndarray) -> None:
-        mask &= (scores >= possible) & (source[idx][:, None] != source[idx][None, :])
-        a, b = np.nonzero(mask)
+    def add(idx: np.ndarray, a: np.ndarray, b: np.ndarray, scores: np.ndarray) -> None:
         i, j = idx[a], idx[b]
         swap = i > j
-        found.append((np.where(swap, j, i).astype(np.int32), np.where(swap, i, j).astype(np.int32), scores[a, b]))
+        found.append((np.where(swap, j, i).astype(np.int32), np.where(swap, i, j).astype(np.int32), scores))
+
+    def reused(key: tuple, idx: np.ndarray) -> tuple:
+        """The block's key, and its pairs when the last call scored the same proposals in it."""
+        ps = tuple(parts[i] for i in idx.tolist())
+        key = (key, tuple(map(id, ps)))
+        hit = before.get(key)
+        if hit is not None and all(map(operator.is_, hit[0], ps)):
+            _BLOCKS[key] = hit
+            add(idx, *hit[1:])
+            return key, True
+        return key, False
+
+    def keep(key: tuple, idx: np.ndarray, mask: np.ndarray, scores: np.ndarray) -> None:
+        mask &= (scores >= possible) & (source[idx][:, None] != source[idx][None, :])
+        a, b = np.nonzero(mask)
+        _BLOCKS[key] = (tuple(parts[i] for i in idx.tolist()), a, b, scores[a, b])
+        add(idx, a, b, scores[a, b])
 
     for (etype, week), members in by_week.items():
         idx = np.array(members, dtype=np.int64)
+        key, done = reused((etype, week), idx)
+        if done:
+            continue
         ps = [parts[i] for i in members]
         scores = _scores(ps, [feats[i] for i in members], places)
         mask = np.triu(np.ones((len(members), len(members)), dtype=bool), 1)
@@ -949,18 +970,21 @@ def _candidate_scores(parts: list[Proposal], feats: list[_Features], places: dic
             same_nation = nation[:, None] == nation[None, :]
             mask &= loose[:, None] | loose[None, :] | ((country[:, None] | country[None, :]) & same_nation) | \
                 (~country[:, None] & ~country[None, :] & ~loose[:, None] & ~loose[None, :] & (region[:, None] == region[None, :]))
-        keep(idx, mask, scores)
+        keep(key, idx, mask, scores)
     for etype, members in undated.items():
         others = [j for j, p in enumerate(parts) if p.event_type == etype and p.date_start is not None]
         for start in range(0, max(len(others), 1), chunk):
             group = members + others[start:start + chunk]
             idx = np.array(group, dtype=np.int64)
+            key, done = reused((etype, None, start == 0, len(members)), idx)
+            if done:
+                continue
             scores = _scores([parts[i] for i in group], [feats[i] for i in group], places)
             mask = np.zeros((len(group), len(group)), dtype=bool)
             mask[:len(members), len(members):] = True
             if start == 0:
                 mask[:len(members), :len(members)] = np.triu(np.ones((len(members), len(members)), dtype=bool), 1)
-            keep(idx, mask, scores)
+            keep(key, idx, mask, scores)
     if not found:
         return []
     i, j, score = (np.concatenate(x) for x in zip(*found))
@@ -980,6 +1004,12 @@ def _pairs(blocks: list[tuple[list[int], list[int], list[int]]]):
 _LAST: dict[tuple, list] = {}
 """The articles' proposals of the last :func:`propose` call, by what they were computed from."""
 _PAIRS: dict[tuple[int, int], tuple] = {}
+_BLOCKS: dict[tuple, tuple] = {}
+"""The candidate blocks of the last :func:`_candidate_scores` call: ``(block, ids of its proposals)
+-> (the proposals, first and second position and tenths of its pairs)``, reused the same way."""
+_SETTING: str | None = None
+"""What the last :func:`propose` call's proposals and scores rest on besides the articles
+(places, lexicon, actors, rules): when it changes, nothing of that call is reused."""
 """The pairs the last :func:`propose` call scored one by one: ``(id(a), id(b)) -> (a, b, (score,
 reasons))``. A pair of the same two proposal objects (reused through :data:`_LAST`) scores the
 same again; the objects are kept beside the ids, so an id Python reused never matches."""
@@ -1012,8 +1042,10 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     for c in claims:
         if c.get("review_status") != "rejected":
             by_source.setdefault(c["source_id"], []).append(c)
-    global _LAST, _PAIRS
+    global _LAST, _PAIRS, _BLOCKS, _SETTING
     setting = _digest([places, lexicon, actors, [repr(r) for r in rules]])
+    if setting != _SETTING:
+        _LAST, _PAIRS, _BLOCKS, _SETTING = {}, {}, {}, setting
     memo_now: dict[tuple, list[Proposal]] = {}
     parts = []
     for s in sorted(by_source):
