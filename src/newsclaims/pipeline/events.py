@@ -1004,15 +1004,15 @@ def _pairs(blocks: list[tuple[list[int], list[int], list[int]]]):
 _LAST: dict[tuple, list] = {}
 """The articles' proposals of the last :func:`propose` call, by what they were computed from."""
 _PAIRS: dict[tuple[int, int], tuple] = {}
+"""The pairs the last :func:`propose` call scored one by one: ``(id(a), id(b)) -> (a, b, (score,
+reasons))``. A pair of the same two proposal objects (reused through :data:`_LAST`) scores the
+same again; the objects are kept beside the ids, so an id Python reused never matches."""
 _BLOCKS: dict[tuple, tuple] = {}
 """The candidate blocks of the last :func:`_candidate_scores` call: ``(block, ids of its proposals)
 -> (the proposals, first and second position and tenths of its pairs)``, reused the same way."""
 _SETTING: str | None = None
 """What the last :func:`propose` call's proposals and scores rest on besides the articles
 (places, lexicon, actors, rules): when it changes, nothing of that call is reused."""
-"""The pairs the last :func:`propose` call scored one by one: ``(id(a), id(b)) -> (a, b, (score,
-reasons))``. A pair of the same two proposal objects (reused through :data:`_LAST`) scores the
-same again; the objects are kept beside the ids, so an id Python reused never matches."""
 
 
 def _digest(value) -> str:
