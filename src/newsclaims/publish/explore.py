@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from newsclaims.datapackage.errors import NewsclaimsError
@@ -28,11 +29,11 @@ from newsclaims.reader.load import load
 
 DIR = Path("docs") / "explorer"
 MARKER = ".newsclaims-explorer"
+"""A file in every folder the explorer writes: only such a folder is ever replaced."""
 # A claim of a large corpus may be related to dozens of others, and a corpus may hold tens of
 # thousands of contradictions: pages show a bounded number and say where the rest are.
 MAX_RELATIONS = 12
 PER_PAGE = 500
-"""A file in every folder the explorer writes: only such a folder is ever replaced."""
 
 ATTRIBUTION = {"direct_quote": "direct quote", "indirect": "reported speech", "according_to": "according to",
                "unattributed": "the outlet's own voice"}
@@ -145,12 +146,20 @@ def _e(value) -> str:
 
 
 def _rows(frame: pd.DataFrame) -> list[dict]:
-    """Plain Python rows: missing cells None, numbers that are whole printed whole."""
-    frame = frame.copy()
+    """Plain Python rows: missing cells None, dates as ``YYYY-MM-DD``.
+
+    >>> _rows(pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "d": pd.to_datetime(["2025-11-04", None])}))
+    [{'n': 1, 'd': '2025-11-04'}, {'n': None, 'd': None}]
+    """
+    columns = []
     for col in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[col]):
-            frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+        values = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.strftime("%Y-%m-%d")
+        # column by column: DataFrame.to_dict boxes every cell through pandas, several times slower
+        columns.append(values.astype(object).where(values.notna(), None).tolist())
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def _num(value) -> str:
@@ -190,21 +199,16 @@ class _Site:
         self.speakers: dict[str, list[dict]] = {}
         for r in sorted(get("claim_speakers"), key=lambda r: (r["claim_id"], r["position"])):
             self.speakers.setdefault(r["claim_id"], []).append(r)
-        self.links = get("claim_events")
         self.events_of: dict[str, list[str]] = {}
         self.claims_of: dict[str, list[str]] = {}
-        for r in self.links:
-            self.events_of.setdefault(r["claim_id"], []).append(r["event_id"])
-            self.claims_of.setdefault(r["event_id"], []).append(r["claim_id"])
-        self.relations = sorted(get("claim_relations"), key=lambda r: r["relation_id"])
-        self.rel_of: dict[str, list[dict]] = {}
-        self.rel_by_event: dict[str, list[dict]] = {}
-        for r in self.relations:
-            if r.get("event_id"):
-                self.rel_by_event.setdefault(r["event_id"], []).append(r)
-            self.rel_of.setdefault(r["claim_id"], []).append(r)
-            if r["target_claim_id"]:
-                self.rel_of.setdefault(r["target_claim_id"], []).append(r)
+        if "claim_events" in ds.frames:
+            links = ds.frames["claim_events"]
+            for cid, eid in zip(links["claim_id"].tolist(), links["event_id"].tolist()):
+                self.events_of.setdefault(cid, []).append(eid)
+                self.claims_of.setdefault(eid, []).append(cid)
+        self._relations(ds.frames.get("claim_relations"))
+        self._names: dict[str, str] = {}
+        self._links: dict[str, str] = {}
         self.excluded: dict[str, list[dict]] = {}
         for r in get("excluded_spans"):
             self.excluded.setdefault(r["source_id"], []).append(r)
@@ -218,6 +222,53 @@ class _Site:
         self.by_source: dict[str, list[dict]] = {}
         for c in self.claims.values():
             self.by_source.setdefault(c["source_id"], []).append(c)
+
+    def _relations(self, frame: pd.DataFrame | None) -> None:
+        """What the pages show of the relations, computed on the table's columns: a corpus of
+        10,000 articles holds over a million relations, and a page shows at most
+        :data:`MAX_RELATIONS` of a claim's, so only those (and the contradictions, which have
+        their own pages) become rows.
+
+        Sets ``rel_shown`` (claim id: its first relations in relation id order, each listed
+        under the claim and under its target), ``rel_count`` (claim id: (corroborating,
+        contradicting, all)), ``event_count`` (event id: (corroborating, contradicting)) and
+        ``contradicting`` (the table's contradictions, in relation id order).
+        """
+        self.rel_shown: dict[str, list[dict]] = {}
+        self.rel_count: dict[str, tuple[int, int, int]] = {}
+        self.event_count: dict[str, tuple[int, int]] = {}
+        self.contradicting = pd.DataFrame({"claim_id": []})
+        if frame is None or frame.empty:
+            return
+        rel = frame.sort_values("relation_id", kind="stable").reset_index(drop=True)
+        kind = rel["relation"].astype(object).to_numpy()
+        agree, disagree = kind == "corroborates", kind == "contradicts"
+        # each relation counts for its claim, then (when it has one) for its target claim
+        targeted = np.flatnonzero(rel["target_claim_id"].notna().to_numpy())
+        at = np.concatenate([np.arange(len(rel)), targeted])
+        side = np.concatenate([np.zeros(len(rel), dtype=np.int8), np.ones(len(targeted), dtype=np.int8)])
+        claim = np.concatenate([rel["claim_id"].astype(object).to_numpy(),
+                                rel["target_claim_id"].astype(object).to_numpy()[targeted]])
+        order = np.lexsort((side, at))
+        at, claim = at[order], claim[order]
+        codes, claims = pd.factorize(claim)
+        counts = [np.bincount(codes, weights=w, minlength=len(claims)).astype(np.int64).tolist()
+                  for w in (agree[at], disagree[at], None)]
+        self.rel_count = dict(zip(claims.tolist(), zip(*counts)))
+        rank = pd.Series(codes).groupby(codes).cumcount().to_numpy()
+        keep = rank < MAX_RELATIONS
+        shown = np.unique(at[keep])
+        rows = dict(zip(shown.tolist(), _rows(rel.iloc[shown])))
+        for cid, k in zip(claim[keep].tolist(), at[keep].tolist()):
+            self.rel_shown.setdefault(cid, []).append(rows[k])
+        events = rel["event_id"].astype(object).where(rel["event_id"].notna(), "").to_numpy()
+        on_event = np.flatnonzero(events != "")
+        if len(on_event):
+            codes, ids = pd.factorize(events[on_event])
+            per = [np.bincount(codes, weights=w[on_event], minlength=len(ids)).astype(np.int64).tolist()
+                   for w in (agree, disagree)]
+            self.event_count = dict(zip(ids.tolist(), zip(*per)))
+        self.contradicting = rel[disagree]
 
     # --- names and links -------------------------------------------------------------------
 
@@ -238,7 +289,10 @@ class _Site:
         if s is None:
             return _e(sid)
         if self.has_page(sid):
-            return f"<a href=\"{_e(sid)}.html{'#' + _e(anchor) if anchor else ''}\">{_e(self.source_name(sid))}</a>"
+            name = self._names.get(sid)
+            if name is None:       # a source is linked from every relation of its claims
+                name = self._names[sid] = _e(self.source_name(sid))
+            return f"<a href=\"{_e(sid)}.html{'#' + _e(anchor) if anchor else ''}\">{name}</a>"
         if s.get("url"):
             return f"<a href=\"{_e(s['url'])}\" rel=\"noreferrer\">{_e(self.source_name(sid))}</a> (reference report)"
         return _e(self.source_name(sid))
@@ -259,8 +313,12 @@ class _Site:
         c = self.claims.get(cid)
         if c is None:
             return _e(cid)
-        label = text if text is not None else _short(c["quote"], 110)
-        return f"<a href=\"{_e(c['source_id'])}.html#{_e(cid)}\">“{_e(label)}”</a>"
+        if text is None:
+            link = self._links.get(cid)
+            if link is None:       # a claim is linked from each of its relations, on several pages
+                link = self._links[cid] = self.claim_link(cid, _short(c["quote"], 110))
+            return link
+        return f"<a href=\"{_e(c['source_id'])}.html#{_e(cid)}\">“{_e(text)}”</a>"
 
     # --- one claim, in full ----------------------------------------------------------------
 
@@ -279,15 +337,13 @@ class _Site:
         who = ", ".join(html.unescape(self.actor(v["actor_id"])) for v in self.speakers.get(c["claim_id"], [])) \
             or "the outlet's own voice"
         what = html.unescape(self.figure(c)) if c.get("claim_kind") == "figure" else "statement"
-        rels = self.rel_of.get(c["claim_id"], [])
-        agree = sum(r["relation"] == "corroborates" for r in rels)
-        disagree = sum(r["relation"] == "contradicts" for r in rels)
+        agree, disagree, _ = self.rel_count.get(c["claim_id"], (0, 0, 0))
         return f"{who}: {what}; {agree} corroborating, {disagree} contradicting (select for details)"
 
-    def relation_list(self, rels: list[dict], cid: str) -> str:
+    def relation_list(self, cid: str) -> str:
         """The relations of claim *cid*, the first :data:`MAX_RELATIONS` of them, then how many more."""
-        more = len(rels) - MAX_RELATIONS
-        return ("<ul>" + "".join(self.relation_line(r, cid) for r in rels[:MAX_RELATIONS]) + "</ul>"
+        more = self.rel_count.get(cid, (0, 0, 0))[2] - MAX_RELATIONS
+        return ("<ul>" + "".join(self.relation_line(r, cid) for r in self.rel_shown.get(cid, [])) + "</ul>"
                 + (f"<p class=\"meta\">and {more} more relation(s) of this claim: <code>data/claim_relations.csv</code> "
                    f"(claim {_e(cid)}).</p>" if more > 0 else ""))
 
@@ -333,13 +389,12 @@ class _Site:
         rows.append(("review", _e(c.get("review_status")) + (f": {_e(c['review_note'])}" if c.get("review_note") else "")))
         rows.append(("offsets", f"{c['char_start']}–{c['char_end']} · {_e(cid)}"))
         events = self.events_of.get(cid, [])
-        rels = self.rel_of.get(cid, [])
         return (f"<section class=\"claim\" data-claim=\"{_e(cid)}\"{' hidden' if hidden else ''}>"
                 f"<{heading}>{'Figure' if c.get('claim_kind') == 'figure' else 'Statement'}: "
                 f"<span class=\"quote\">{_e(_short(c['quote'], 160))}</span></{heading}>"
                 "<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
                 + ("<p>Events: " + ", ".join(self.event_link(e) for e in events) + "</p>" if events else "<p>No event.</p>")
-                + ("<p>Relations:</p>" + self.relation_list(rels, cid) if rels else
+                + ("<p>Relations:</p>" + self.relation_list(cid) if cid in self.rel_shown else
                    "<p>No relation to another source.</p>")
                 + "</section>")
 
@@ -430,9 +485,7 @@ class _Site:
         for sid in sorted(by_src, key=lambda s: (str(self.sources.get(s, {}).get("published_date") or ""), s)):
             cards = "".join(self._card(c, eid) for c in sorted(by_src[sid], key=lambda c: c["char_start"]))
             columns.append(f"<section><h3>{self.source_link(sid)}</h3>{cards}</section>")
-        rels = self.rel_by_event.get(eid, [])
-        agree = sum(r["relation"] == "corroborates" for r in rels)
-        disagree = sum(r["relation"] == "contradicts" for r in rels)
+        agree, disagree = self.event_count.get(eid, (0, 0))
         body = (f"<h1>{_e(e['title'])}</h1>"
                 "<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
                 + (f"<p>{_e(e['notes'])}</p>" if e.get("notes") else "")
@@ -449,62 +502,67 @@ class _Site:
                 + (f" · {self.figure(c)}" if c.get("claim_kind") == "figure" else "")
                 + (f" · {_e(c['date_start'])}" + ("" if c["date_start"] == c["date_end"] else f" to {_e(c['date_end'])}")
                    if c.get("date_start") is not None else "") + "</p>"]
-        rels = self.rel_of.get(cid, [])
-        if rels:
-            bits.append(self.relation_list(rels, cid))
+        if cid in self.rel_shown:
+            bits.append(self.relation_list(cid))
         return f"<div class=\"claim\">{''.join(bits)}</div>"
 
-    def contradictions(self) -> str:
-        items = []
-        for r in self.relations:
-            if r["relation"] != "contradicts" or r["claim_id"] not in self.claims:
-                continue
-            c = self.claims[r["claim_id"]]
-            if r.get("target_claim_id") in self.claims:
-                t = self.claims[r["target_claim_id"]]
-                target = f"{self.claim_link(t['claim_id'])} in {self.source_link(t['source_id'], t['claim_id'])}"
-            else:
-                target = self.source_link(r.get("target_source_id"))
-            items.append(f"<li><p>{self.claim_link(c['claim_id'])} in {self.source_link(c['source_id'], c['claim_id'])}</p>"
-                         f"<p><span class=\"rel rel-contradicts\">contradicts</span> {target}</p>"
-                         f"<p class=\"meta\">{_e(r['method'])}: {_e(r['basis'])}"
-                         + (f" · event: {self.event_link(r['event_id'])}" if r.get("event_id") in self.events else "")
-                         + "</p></li>")
-        pages = [items[k:k + PER_PAGE] for k in range(0, len(items), PER_PAGE)] or [[]]
-        for n, chunk in enumerate(pages):
+    def contradictions(self):
+        """The list of every contradiction, :data:`PER_PAGE` items a page, each page made from
+        its own rows (a large corpus holds hundreds of thousands)."""
+        rows = self.contradicting
+        rows = rows[rows["claim_id"].astype(object).isin(self.claims.keys())] if len(rows) else rows
+        total = len(rows)
+        count = max(1, -(-total // PER_PAGE))
+        for n in range(count):
+            chunk = [self._contradiction(r) for r in _rows(rows.iloc[n * PER_PAGE:(n + 1) * PER_PAGE])] if total else []
             walk = ""
-            if len(pages) > 1:
-                current = ' aria-current="page"'
-                links = [f"<a href=\"{_contradictions_page(k)}\"{current if k == n else ''}>{k + 1}</a>"
-                         for k in range(len(pages))]
-                walk = f"<nav class=\"pages\">Page {n + 1} of {len(pages)}: " + " ".join(links) + "</nav>"
+            if count > 1:
+                links = []
+                for k in page_links(n, count):
+                    if k is None:
+                        links.append("…")
+                    else:
+                        current = ' aria-current="page"' if k == n else ""
+                        links.append(f"<a href=\"{_contradictions_page(k)}\"{current}>{k + 1}</a>")
+                walk = f"<nav class=\"pages\">Page {n + 1} of {count}: " + " ".join(links) + "</nav>"
             start = f' start="{n * PER_PAGE + 1}"' if n else ""
             body = ("<h1>Every contradiction</h1>"
-                    f"<p>{len(items)} contradiction(s), each a claim against another claim or a reference report, with the "
+                    f"<p>{total} contradiction(s), each a claim against another claim or a reference report, with the "
                     "rule or the curator's reason. Follow a link to read the claim in its article.</p>" + walk
                     + (f"<ol class=\"walk\"{start}>" + "".join(chunk) + "</ol>" if chunk else "<p>None.</p>")
                     + walk)
-            yield _contradictions_page(n), _page("Contradictions" + (f" ({n + 1} of {len(pages)})" if len(pages) > 1 else ""),
+            yield _contradictions_page(n), _page("Contradictions" + (f" ({n + 1} of {count})" if count > 1 else ""),
                                                  body, version=self.version)
+
+    def _contradiction(self, r: dict) -> str:
+        c = self.claims[r["claim_id"]]
+        if r.get("target_claim_id") in self.claims:
+            t = self.claims[r["target_claim_id"]]
+            target = f"{self.claim_link(t['claim_id'])} in {self.source_link(t['source_id'], t['claim_id'])}"
+        else:
+            target = self.source_link(r.get("target_source_id"))
+        return (f"<li><p>{self.claim_link(c['claim_id'])} in {self.source_link(c['source_id'], c['claim_id'])}</p>"
+                f"<p><span class=\"rel rel-contradicts\">contradicts</span> {target}</p>"
+                f"<p class=\"meta\">{_e(r['method'])}: {_e(r['basis'])}"
+                + (f" · event: {self.event_link(r['event_id'])}" if r.get("event_id") in self.events else "")
+                + "</p></li>")
 
     def index(self) -> str:
         rows = []
         for sid, s in sorted(self.sources.items(), key=lambda kv: (kv[1].get("kind") == "reference",
                                                                     str(kv[1].get("published_date") or ""), kv[0])):
             n = len(self.by_source.get(sid, []))
-            contra = sum(1 for c in self.by_source.get(sid, []) for r in self.rel_of.get(c["claim_id"], [])
-                         if r["relation"] == "contradicts")
+            contra = sum(self.rel_count.get(c["claim_id"], (0, 0, 0))[1] for c in self.by_source.get(sid, []))
             rows.append(f"<tr><td>{self.source_link(sid)}</td><td>{_e(str(s.get('kind') or '').replace('seed_', ''))}</td>"
                         f"<td class=\"n\">{_e(s.get('published_date'))}</td><td class=\"n\">{n}</td><td class=\"n\">{contra}</td></tr>")
         events = []
         for eid, e in sorted(self.events.items(), key=lambda kv: (str(kv[1]["date_start"]), kv[0])):
             ids = set(self.claims_of.get(eid, []))
             srcs = {self.claims[c]["source_id"] for c in ids if c in self.claims}
-            rels = self.rel_by_event.get(eid, [])
             span = str(e["date_start"]) if e["date_start"] == e["date_end"] else f"{e['date_start']} to {e['date_end']}"
             events.append(f"<tr><td>{self.event_link(eid)}</td><td>{_e(span)}</td><td>{_e(e['sub_event_type'])}</td>"
                           f"<td>{self.place(e.get('place_id')) if e.get('place_id') else ''}</td><td class=\"n\">{len(ids)}</td>"
-                          f"<td class=\"n\">{len(srcs)}</td><td class=\"n\">{sum(r['relation'] == 'contradicts' for r in rels)}</td></tr>")
+                          f"<td class=\"n\">{len(srcs)}</td><td class=\"n\">{self.event_count.get(eid, (0, 0))[1]}</td></tr>")
         body = (f"<h1>newsclaims {_e(self.version)}: sources and events</h1>"
                 "<p>Read each article with its claims marked in place, compare what the sources say about each event, "
                 "and walk the <a href=\"contradictions.html\">list of contradictions</a>.</p>"
@@ -528,6 +586,33 @@ class _Site:
                 yield f"{sid}.html", self.article(sid)
         for eid in sorted(self.events):
             yield f"{eid}.html", self.event(eid)
+
+
+def page_links(n: int, count: int) -> list[int | None]:
+    """The pages the walk through *count* pages links from page *n* (counted from 0), in order,
+    None where pages are left out: every page when there are at most 15, else the first and the
+    last, the five on either side, every tenth within fifty and every hundredth, so any page is
+    a few steps from any other and a page never carries thousands of links.
+
+    >>> page_links(1, 3)
+    [0, 1, 2]
+    >>> page_links(0, 30)
+    [0, 1, 2, 3, 4, 5, None, 9, None, 19, None, 29]
+    >>> walk = page_links(250, 1598)
+    >>> walk[:4], sum(k is not None for k in walk)
+    ([0, None, 99, None], 36)
+    """
+    if count <= 15:
+        return list(range(count))
+    near = range(max(0, n - 5), min(count, n + 6))
+    tens = range(max(9, (n - 50) // 10 * 10 + 9), min(count, n + 51), 10)
+    shown = sorted({0, count - 1, *near, *(k for k in tens if abs(k - n) <= 50), *range(99, count, 100)})
+    out: list[int | None] = []
+    for k in shown:
+        if out and k - out[-1] > 1:
+            out.append(None)
+        out.append(k)
+    return out
 
 
 def _contradictions_page(n: int) -> str:
