@@ -391,6 +391,51 @@ def test_proposals_with_curation_set_aside_reuse_the_articles_no_curator_touched
     assert reused[0] < len(scored) and reused[1] < len(blocks), (reused, len(scored), len(blocks))
 
 
+def test_a_rebuild_in_a_new_process_takes_unchanged_articles_proposals_from_the_store(tmp_path: Path, monkeypatch):
+    """A build keeps each article's proposals in .newsclaims-cache/proposals.sqlite under a key
+    that is the same in every process (sets hash differently from one process to the next):
+    the next build, in another process, proposes no unchanged article again, one whose entry
+    is damaged is made again, --no-cache uses no store, and the tables are the same."""
+    import sqlite3
+    import subprocess
+    import sys
+    import os
+    from newsclaims.pipeline import events
+    from newsclaims.pipeline.build import PROPOSALS, Options, tables
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import synthetic_corpus
+    repo = synthetic_corpus.write_repository(tmp_path / "news", 6, seed=3, kind="news")
+    # the first build in a child process with another string hash seed than this one's
+    env = {**os.environ, "PYTHONHASHSEED": "12345" if os.environ.get("PYTHONHASHSEED") != "12345" else "54321"}
+    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from newsclaims.pipeline.build import tables;"
+                    " tables(Path(sys.argv[1]))", str(repo)], check=True, env=env, timeout=600)
+    assert (repo / PROPOSALS).is_file()
+    calls: list[str] = []
+    real = events._article_proposals
+    monkeypatch.setattr(events, "_article_proposals", lambda source_id, *a, **kw: calls.append(source_id) or real(source_id, *a, **kw))
+
+    def fresh(options=Options()):
+        for memo in ("_LAST", "_PAIRS", "_BLOCKS"):
+            monkeypatch.setattr(events, memo, {}, raising=False)
+        calls.clear()
+        return tables(repo, options=options)[2]
+
+    stored = fresh()
+    assert calls == []
+    db = sqlite3.connect(repo / PROPOSALS)
+    with db:
+        key = db.execute("SELECT key FROM entries ORDER BY key LIMIT 1").fetchone()[0]
+        db.execute("UPDATE entries SET entry = ? WHERE key = ?", (b"0" * 64 + b"\n[]", key))
+    db.close()
+    mended = fresh()
+    assert len(calls) == 1
+    assert fresh() is not None and calls == []             # the damaged entry was written again
+    made = fresh(Options(cache=False))
+    assert len(calls) == 8                                 # 6 synthetic articles and the 2 real seeds
+    for name in made:
+        assert made[name].equals(stored[name]) and made[name].equals(mended[name]), name
+
+
 def test_a_story_many_outlets_tell_lists_a_bounded_number_of_reasons():
     """Fifteen reports of one flood, each naming a village the next one names too: one event,
     whose reasons (copied into every claim link's evidence) stop at a dozen and say how many

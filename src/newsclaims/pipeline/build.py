@@ -11,7 +11,7 @@ from typing import Callable
 from newsclaims.pipeline import curate, events, uptodate
 from newsclaims.pipeline.repository import Repository
 from newsclaims.datapackage.errors import InvalidData, Interrupted
-from newsclaims.pipeline.extract.runner import extract_all
+from newsclaims.pipeline.extract.runner import Store, extract_all, payload, to_entry
 from newsclaims.datapackage.fsio import make_staging, remove_staging, repository_lock
 from newsclaims.datapackage.commit import STAGE_PREFIX, commit, recover_repository
 from newsclaims.pipeline.tables import (actor_rows, assemble, date_rows, development_version, place_rows, source_rows,
@@ -66,6 +66,37 @@ class Options:
     counter: Callable[[int, int], None] = lambda done, total: None
 
 
+PROPOSALS = Path(".newsclaims-cache") / "proposals.sqlite"
+
+
+class ProposalStore:
+    """Each article's event proposals between builds, in ``.newsclaims-cache/proposals.sqlite``
+    (the store :func:`newsclaims.pipeline.events.propose` takes): a rebuild after one article
+    changed proposes events for that article only, then merges across all of them. An entry
+    whose digest does not match, or that does not decode, is made again."""
+
+    def __init__(self, root: Path, write: bool = True):
+        self.store = Store(Path(root) / PROPOSALS, write)
+
+    def get(self, keys: list[str]) -> dict[str, list]:
+        found = {}
+        for key, entry in self.store.get(keys).items():
+            raw = payload(entry)
+            try:
+                found[key] = events.decode_proposals(raw) if raw is not None else None
+            except (ValueError, TypeError, KeyError):
+                found[key] = None
+        damaged = sorted(k for k, v in found.items() if v is None)
+        self.store.discard(damaged)
+        return {k: v for k, v in found.items() if v is not None}
+
+    def put(self, items: dict[str, list]) -> None:
+        self.store.put({key: to_entry(events.encode_proposals(ps)) for key, ps in items.items()})
+
+    def close(self) -> None:
+        self.store.close()
+
+
 def tables(root: Repository | Path, *, progress: Callable[[str], None] = lambda _: None, collect: bool = False,
            options: Options = Options()):
     """Every table of the package, in memory: extraction plus curation (nothing is written).
@@ -99,10 +130,16 @@ def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, op
     curated = curate.apply(root, seeds, claims, files=repo.curation, collect=collect, actors={*g.actors, *new_actors},
                            places=set(g.places))
     progress("proposing events")
-    proposals, possible = events.propose(claims, events.rules_of(repo), g.places, {s.source_id: s.anchor for s in seeds},
-                                         g.lexicon, {**g.actors, **new_actors},
-                                         {x.source_id: x.place_names for x in extractions},
-                                         {s.source_id: s.text for s in seeds}, {s.source_id: s.file for s in seeds})
+    store = ProposalStore(root, options.cache_write) if options.cache else None
+    try:
+        proposals, possible = events.propose(claims, events.rules_of(repo), g.places,
+                                             {s.source_id: s.anchor for s in seeds}, g.lexicon, {**g.actors, **new_actors},
+                                             {x.source_id: x.place_names for x in extractions},
+                                             {s.source_id: s.text for s in seeds}, {s.source_id: s.file for s in seeds},
+                                             store=store)
+    finally:
+        if store is not None:
+            store.close()
     absorbed = events.absorb(proposals, possible, curated.rows, claims, g.places, curated.decisions)
     if absorbed.ignored and not collect:
         raise absorbed.ignored[0]

@@ -21,7 +21,7 @@ import functools
 import hashlib
 import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from newsclaims.datapackage.errors import NewsclaimsError
@@ -1015,16 +1015,85 @@ _SETTING: str | None = None
 (places, lexicon, actors, rules): when it changes, nothing of that call is reused."""
 
 
+def _plain(value):
+    """A JSON form of what ``json`` cannot write, the same in every process: a set's order
+    follows string hashes, which differ from process to process, so sets are sorted."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    if isinstance(value, re.Pattern):
+        return [value.pattern, value.flags]
+    if isinstance(value, Rule):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return str(value)
+
+
 def _digest(value) -> str:
+    """The hash of *value* (JSON with :func:`_plain`), the same in every process.
+
+    >>> _digest({"b": frozenset({"x", "y", "z"})}) == _digest({"b": frozenset({"z", "y", "x"})})
+    True
+    """
     import json
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=_plain).encode()).hexdigest()
+
+
+@functools.cache
+def _code() -> str:
+    """This package's code and the installed libraries, as the build's up-to-date check signs them."""
+    from newsclaims.pipeline.uptodate import environment
+    return environment()
+
+
+def article_key(key: tuple) -> str:
+    """The store's key of an article's proposals: its in-process key (the setting's digest, the
+    source, its publication day and the digest of its claims, names and text) with the code and
+    libraries that make them, hashed."""
+    return hashlib.sha256("\0".join(map(str, (_code(), *key))).encode("utf-8")).hexdigest()
+
+
+def encode_proposals(ps: list[Proposal]) -> bytes:
+    """An article's proposals as JSON (what a build keeps between runs; see :func:`propose`).
+
+    >>> p = Proposal("evt_1", "Battles", "Armed clash", None, "occurred", date(2025, 11, 4), date(2025, 11, 4),
+    ...              "day", "claim", "clm_1", None, None, [("act_1", "actor1")], [Link("clm_1", 0.8, "why")],
+    ...              ["src_1"], 0.8, place_names=frozenset({"kharan"}), towns=("Kharan",))
+    >>> decode_proposals(encode_proposals([p])) == [p]
+    True
+    """
+    import json
+
+    def day(d):
+        return d.isoformat() if d is not None else None
+    rows = [[p.event_id, p.event_type, p.sub_event_type, p.cameo_code, p.status, day(p.date_start), day(p.date_end),
+             p.date_precision, p.date_basis, p.date_basis_claim_id, p.place_id, p.geo_precision,
+             [list(a) for a in p.actors], [[k.claim_id, k.confidence, k.evidence] for k in p.links], p.sources,
+             p.confidence, p.merged_because, p.place_name, sorted(p.place_names), sorted(p.kinds),
+             sorted(p.capitalised), list(p.towns)] for p in ps]
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode_proposals(raw: bytes) -> list[Proposal]:
+    """What :func:`encode_proposals` wrote (raises ValueError, TypeError or KeyError on
+    anything else)."""
+    import json
+
+    def day(d):
+        return date.fromisoformat(d) if d is not None else None
+    out = []
+    for (eid, etype, sub, cameo, status, start, end, precision, basis, basis_claim, place, geo, actors, links,
+         sources, confidence, because, place_name, names, kinds, capitalised, towns) in json.loads(raw.decode("utf-8")):
+        out.append(Proposal(eid, etype, sub, cameo, status, day(start), day(end), precision, basis, basis_claim, place,
+                            geo, [tuple(a) for a in actors], [Link(*k) for k in links], sources, confidence, because,
+                            place_name, frozenset(names), frozenset(kinds), frozenset(capitalised), tuple(towns)))
+    return out
 
 
 def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
             published: dict[str, date | None], lexicon: dict | None = None,
             actors: dict[str, dict] | None = None, names: dict[str, list[str]] | None = None,
             texts: dict[str, str] | None = None,
-            added: dict[str, str] | None = None) -> tuple[list[Proposal], list[tuple[str, str, float, str]]]:
+            added: dict[str, str] | None = None,
+            store=None) -> tuple[list[Proposal], list[tuple[str, str, float, str]]]:
     """Event proposals from *claims* (as the extractor gives them), merged across articles.
 
     Returns the proposals and the pairs that are possibly the same event: ``(event_id, event_id,
@@ -1037,27 +1106,44 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     A merged event's id rests on the claims of the article that joined the corpus first, so an
     article added later never changes it, even one published earlier (a curator back-filling
     the first wire report).
+
+    *store* keeps each article's proposals between runs: an object with ``get(keys)`` (a dict of
+    the keys it holds to their proposals) and ``put(items)``; its keys are hashes of everything
+    an article's proposals are made from (its claims, text and place names, the places,
+    lexicon, actors and rules, and the code and libraries, see :func:`article_key`).
     """
     by_source: dict[str, list[dict]] = {}
     for c in claims:
         if c.get("review_status") != "rejected":
             by_source.setdefault(c["source_id"], []).append(c)
     global _LAST, _PAIRS, _BLOCKS, _SETTING
-    setting = _digest([places, lexicon, actors, [repr(r) for r in rules]])
+    setting = _digest([places, lexicon, actors, rules])
     if setting != _SETTING:
         _LAST, _PAIRS, _BLOCKS, _SETTING = {}, {}, {}, setting
     memo_now: dict[tuple, list[Proposal]] = {}
+    # an article's proposals are a pure function of its claims, text and the setting: a second
+    # call on the same articles (a build's report, curation set aside) reuses them, and so does
+    # the next build through the store
+    keys = {s: (setting, s, published.get(s), _digest([by_source[s], (names or {}).get(s), (texts or {}).get(s)]))
+            for s in sorted(by_source)}
+    kept: dict[str, list[Proposal]] = {}
+    if store is not None:
+        wanted = {article_key(key): s for s, key in keys.items() if key not in _LAST}
+        kept = {wanted[k]: ps for k, ps in store.get(list(wanted)).items() if k in wanted}
+    made: dict[str, list[Proposal]] = {}
     parts = []
-    for s in sorted(by_source):
-        # an article's proposals are a pure function of its claims, text and the setting: a
-        # second call on the same articles (a build's report, curation set aside) reuses them
-        key = (setting, s, published.get(s), _digest([by_source[s], (names or {}).get(s), (texts or {}).get(s)]))
+    for s, key in keys.items():
         found = _LAST.get(key)
         if found is None:
-            found = _article_proposals(s, by_source[s], rules, places, published.get(s), lexicon, actors,
-                                       (names or {}).get(s), (texts or {}).get(s))
+            found = kept.get(s)
+        if found is None:
+            found = made[article_key(key)] = _article_proposals(s, by_source[s], rules, places, published.get(s),
+                                                                lexicon, actors, (names or {}).get(s),
+                                                                (texts or {}).get(s))
         memo_now[key] = found
         parts += found
+    if store is not None and made:
+        store.put(made)
     _LAST = memo_now
     index = {c["claim_id"]: c for c in claims}
     feats = [_features(p, index) for p in parts]

@@ -58,11 +58,12 @@ def _signature(root: Path, parts, *extra: str) -> str:
     return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
-def _environment() -> str:
+def environment() -> str:
     """This package's files, the installed distributions (their names carry their versions) and
     the ``NEWSCLAIMS*`` settings of the environment (such as the trained pipeline's folder)."""
     here = Path(__file__).resolve().parents[1]
-    installed = sorted(name for entry in sys.path if entry and os.path.isdir(entry)
+    # each folder once: a path on sys.path twice (a script inserting the source folder) is the same environment
+    installed = sorted(name for entry in dict.fromkeys(sys.path) if entry and os.path.isdir(entry)
                        for name in os.listdir(entry) if name.endswith((".dist-info", ".egg-info")))
     settings = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("NEWSCLAIMS"))
     return _signature(here, ["."], sys.version, *installed, *settings)
@@ -74,7 +75,7 @@ def inputs(root: Path) -> str:
     >>> len(inputs(Path(".")))
     64
     """
-    return _signature(Path(root), INPUTS, _environment())
+    return _signature(Path(root), INPUTS, environment())
 
 
 def record(root: Path, before: str, rows: dict[str, int]) -> None:

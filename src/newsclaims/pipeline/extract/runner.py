@@ -71,9 +71,19 @@ def _decode(raw: bytes) -> Extraction:
                       data.get("place_names", []))
 
 
-def _to_cache(raw: bytes) -> bytes:
+def to_entry(raw: bytes) -> bytes:
     """A cache entry: the sha256 of the payload on the first line, then the payload."""
     return hashlib.sha256(raw).hexdigest().encode("ascii") + b"\n" + raw
+
+
+def payload(entry: bytes) -> bytes | None:
+    r"""The payload of a cache entry (see :func:`to_entry`), or None when its digest does not match.
+
+    >>> payload(to_entry(b"{}")), payload(b"0" * 64 + b"\n{}")
+    (b'{}', None)
+    """
+    digest, _, raw = entry.partition(b"\n")
+    return raw if hashlib.sha256(raw).hexdigest().encode("ascii") == digest else None
 
 
 def _from_cache(entry: bytes) -> Extraction | None:
@@ -83,8 +93,8 @@ def _from_cache(entry: bytes) -> Extraction | None:
     >>> _from_cache(b"0" * 64 + b"\n{}") is None
     True
     """
-    digest, _, raw = entry.partition(b"\n")
-    if hashlib.sha256(raw).hexdigest().encode("ascii") != digest:
+    raw = payload(entry)
+    if raw is None:
         return None
     try:
         x = _decode(raw)
@@ -96,8 +106,9 @@ def _from_cache(entry: bytes) -> Extraction | None:
         return None
 
 
-class _Store:
-    """The packed cache: ``entries(key TEXT PRIMARY KEY, entry BLOB)`` in one SQLite file."""
+class Store:
+    """A packed cache: ``entries(key TEXT PRIMARY KEY, entry BLOB)`` in one SQLite file (read
+    only unless *write*; a file that is no database is replaced when writing, else ignored)."""
 
     def __init__(self, path: Path, write: bool):
         self.path, self.write, self.db = path, write, None
@@ -231,7 +242,7 @@ def extract_all(seeds: Sequence[Seed], g: Gazetteer, *, root: Path | None = None
     if jobs < 1:
         raise NewsclaimsError(f"--jobs must be at least 1, not {jobs}", field="--jobs")
     model.check()             # even when every article comes from the cache: a swapped model stops here
-    store = _Store(Path(root) / CACHE, cache_write) if root is not None and cache else None
+    store = Store(Path(root) / CACHE, cache_write) if root is not None and cache else None
     keys = [cache_key(s, g) for s in seeds]
     results: list[Extraction | None] = [None] * len(seeds)
     if store is not None:
@@ -255,7 +266,7 @@ def extract_all(seeds: Sequence[Seed], g: Gazetteer, *, root: Path | None = None
             for i, raw in zip(todo_idx, encoded):
                 results[i] = _decode(raw)
             if store is not None:
-                store.put({keys[i]: _to_cache(raw) for i, raw in zip(todo_idx, encoded)})
+                store.put({keys[i]: to_entry(raw) for i, raw in zip(todo_idx, encoded)})
     finally:
         if store is not None:
             store.close()
