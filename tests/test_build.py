@@ -86,6 +86,35 @@ def test_a_build_with_nothing_to_do_answers_before_loading_the_parser_and_sees_e
     assert "nothing changed" not in cli("build", "--root", str(repo)).stdout
 
 
+def test_a_build_runs_without_the_cyclic_collector_but_extracts_with_it(repo, monkeypatch):
+    """The collector walked millions of live dicts in a large build (half of proposing events):
+    a build turns it off, turns it on while spaCy extracts (here and in forked workers, which
+    inherit it), and leaves it as it found it, also when the build fails."""
+    import gc
+    from newsclaims.pipeline import events
+    from newsclaims.pipeline.build import Options
+    from newsclaims.pipeline.extract import runner
+    seen: dict[str, bool] = {}
+    real_local, real_propose = runner._local, events.propose
+
+    def local(*a, **kw):
+        seen["extracting"] = gc.isenabled()
+        return real_local(*a, **kw)
+
+    def propose(*a, **kw):
+        seen["proposing"] = gc.isenabled()
+        return real_propose(*a, **kw)
+    monkeypatch.setattr(runner, "_local", local)
+    monkeypatch.setattr(events, "propose", propose)
+    assert gc.isenabled()
+    build(repo, options=Options(cache=False, jobs=1))
+    assert seen == {"extracting": True, "proposing": False} and gc.isenabled()
+    monkeypatch.setattr(events, "propose", lambda *a, **kw: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        build(repo, options=Options(jobs=1))
+    assert gc.isenabled()
+
+
 def test_failed_build_leaves_the_previous_package(repo):
     before = snapshot(repo)
     (repo / "gazetteer" / "places.yaml").write_text("- {id: plc_x, name: X}\n")   # missing required keys

@@ -4,6 +4,8 @@ in a staging directory and swapped in only when valid.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -33,6 +35,30 @@ returns the paths written under *target* (the publishing layer's ``write_docs`` 
 CLI passes); *checked* is the package's validation report, as the build has it already."""
 
 
+@contextmanager
+def without_cyclic_gc():
+    """Python's cyclic garbage collector off for the block, as it was after.
+
+    A build holds millions of claim, link and relation dicts and makes millions more; the
+    collector walks every live one each time the heap grows by a quarter, which at 10,000
+    articles took about half of proposing events and two thirds of reading the extraction
+    cache (peak memory is the same without it: the build makes no cyclic garbage to speak of).
+
+    >>> with without_cyclic_gc():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build(root: Repository | Path, *, progress: Callable[[str], None] = lambda _: None, options: Options | None = None,
           docs: Docs | None = None, committed: Callable[[], None] = lambda: None) -> BuildResult:
     """Rebuild the package from ``seeds/`` (and curation) and swap it in when it validates.
@@ -48,7 +74,8 @@ def build(root: Repository | Path, *, progress: Callable[[str], None] = lambda _
         # nothing changed has nothing to do (only when docs/ is written too: the CLI's build)
         before = uptodate.inputs(root) if docs is not None else None
         uptodate.forget(root)
-        result = _build(Repository(root).require(), progress, options or Options(), docs, committed)
+        with without_cyclic_gc():
+            result = _build(Repository(root).require(), progress, options or Options(), docs, committed)
         if before is not None and not result.report.warnings:
             uptodate.record(root, before, result.rows)
         return result

@@ -19,6 +19,8 @@ fewer, starting a process costs more than it saves)."""
 
 
 def _explorer(package: str, out: str) -> None:
+    import gc
+    gc.disable()        # a process of its own that ends with the site; see pipeline.build.without_cyclic_gc
     try:
         write_site(Path(package), Path(out))
     except Exception as exc:      # a plain message crosses the process boundary whatever the error's type
