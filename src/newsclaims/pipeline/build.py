@@ -96,6 +96,15 @@ class Options:
 PROPOSALS = Path(".newsclaims-cache") / "proposals.sqlite"
 
 
+def _proposals(entry: bytes) -> list | None:
+    """The proposals in a store entry, or None when it is damaged in any way."""
+    raw = payload(entry)
+    try:
+        return events.decode_proposals(raw) if raw is not None else None
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
 class ProposalStore:
     """Each article's event proposals between builds, in ``.newsclaims-cache/proposals.sqlite``
     (the store :func:`newsclaims.pipeline.events.propose` takes): a rebuild after one article
@@ -106,16 +115,7 @@ class ProposalStore:
         self.store = Store(Path(root) / PROPOSALS, write)
 
     def get(self, keys: list[str]) -> dict[str, list]:
-        found = {}
-        for key, entry in self.store.get(keys).items():
-            raw = payload(entry)
-            try:
-                found[key] = events.decode_proposals(raw) if raw is not None else None
-            except (ValueError, TypeError, KeyError):
-                found[key] = None
-        damaged = sorted(k for k, v in found.items() if v is None)
-        self.store.discard(damaged)
-        return {k: v for k, v in found.items() if v is not None}
+        return self.store.take(keys, _proposals)
 
     def put(self, items: dict[str, list]) -> None:
         self.store.put({key: to_entry(events.encode_proposals(ps)) for key, ps in items.items()})

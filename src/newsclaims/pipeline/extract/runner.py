@@ -145,6 +145,15 @@ class Store:
             return {}
         return found
 
+    def take(self, keys: list[str], decode: Callable[[bytes], object | None]) -> dict[str, object]:
+        """The entries of *keys* that *decode* reads (it returns None for a damaged one: such
+        entries are discarded, to be made again and put back)."""
+        found = {}
+        for key, entry in self.get(keys).items():
+            found[key] = decode(entry)
+        self.discard(sorted(k for k, v in found.items() if v is None))
+        return {k: v for k, v in found.items() if v is not None}
+
     def put(self, items: dict[str, bytes]) -> None:
         if self.db is None or not self.write or not items:
             return
@@ -273,12 +282,8 @@ def extract_all(seeds: Sequence[Seed], g: Gazetteer, *, root: Path | None = None
     keys = [cache_key(s, g) for s in seeds]
     results: list[Extraction | None] = [None] * len(seeds)
     if store is not None:
-        entries = store.get(keys)
-        for i, key in enumerate(keys):
-            if key in entries:
-                results[i] = _from_cache(entries[key])
-        # damaged: discarded, extracted again below
-        store.discard(sorted({keys[i] for i, r in enumerate(results) if r is None and keys[i] in entries}))
+        kept = store.take(keys, _from_cache)       # damaged entries: extracted again below
+        results = [kept.get(key) for key in keys]
     todo_idx = [i for i, r in enumerate(results) if r is None]
     todo = [seeds[i] for i in todo_idx]
     total, count = len(seeds), [len(seeds) - len(todo)]
