@@ -113,3 +113,33 @@ def test_pages_fit_a_phone_without_sideways_scrolling(browser, explorer, tmp_pat
     assert width <= 420, f"{which}: the page is {width} px wide at a 420 px viewport"
     _shot(page, f"phone-{which}")
     page.close()
+
+
+def test_a_long_list_keeps_its_numbers_on_a_phone_screen(browser, tmp_path, monkeypatch):
+    """At 10,000 articles the list of contradictions runs past 100,000: a page's six-digit item
+    numbers are drawn in full inside a 420 px screen, not cut at its left edge."""
+    import pandas as pd
+    from newsclaims.publish import explore
+    s = explore._Site(ROOT)
+    rows = s.contradicting
+    s.contradicting = pd.concat([rows] * (-(-100_010 // len(rows))), ignore_index=True)
+    monkeypatch.setattr(explore, "PER_PAGE", 50_000)
+    name, html = list(s.contradictions())[2]
+    target = tmp_path / name
+    target.write_text(html, encoding="utf-8")
+    (tmp_path / "style.css").write_text(explore.CSS, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 420, "height": 900})
+    page.goto(target.as_uri())
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == "1200px"   # styled
+    # where each item's number starts: the item's left edge less the number's drawn width
+    lefts = page.evaluate("""() => {
+        const ol = document.querySelector('ol.walk'), ctx = document.createElement('canvas').getContext('2d');
+        return [...ol.children].map((li, k) => {
+            ctx.font = getComputedStyle(li).font;
+            return li.getBoundingClientRect().left - ctx.measureText(`${ol.start + k}. `).width;
+        });
+    }""")
+    assert page.evaluate("document.querySelector('ol.walk').start") == 100_001 and len(lefts) >= 10
+    assert min(lefts) >= 0, f"an item number starts {min(lefts):.1f} px left of the screen"
+    _shot(page, "phone-contradictions-100001")
+    page.close()

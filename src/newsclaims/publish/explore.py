@@ -526,6 +526,11 @@ class _Site:
                         links.append(f"<a href=\"{_contradictions_page(k)}\"{current}>{k + 1}</a>")
                 walk = f"<nav class=\"pages\">Page {n + 1} of {count}: " + " ".join(links) + "</nav>"
             start = f' start="{n * PER_PAGE + 1}"' if n else ""
+            last = len(str(min(total, (n + 1) * PER_PAGE)))
+            if last > 3:
+                # the list's default indent holds a number of three digits; a longer one would
+                # be cut at the left edge of a phone's screen
+                start += f' style="padding-left:calc({last}ch + 1.6em)"'
             body = ("<h1>Every contradiction</h1>"
                     f"<p>{total} contradiction(s), each a claim against another claim or a reference report, with the "
                     "rule or the curator's reason. Follow a link to read the claim in its article.</p>" + walk
