@@ -124,7 +124,8 @@ def test_a_long_list_keeps_its_numbers_on_a_phone_screen(browser, tmp_path, monk
     rows = s.contradicting
     s.contradicting = pd.concat([rows] * (-(-100_010 // len(rows))), ignore_index=True)
     monkeypatch.setattr(explore, "PER_PAGE", 50_000)
-    name, html = list(s.contradictions())[2]
+    name, make = list(s.contradictions())[2]
+    html = make()
     target = tmp_path / name
     target.write_text(html, encoding="utf-8")
     (tmp_path / "style.css").write_text(explore.CSS, encoding="utf-8")

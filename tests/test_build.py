@@ -165,3 +165,44 @@ def test_add_seed_refuses_an_oversized_file(repo, tmp_path):
     big = _article(tmp_path, b"a" * (MAX_SEED_BYTES + 1))
     with pytest.raises(NewsclaimsError, match="limit"):
         add_seed(repo, big)
+
+
+def test_a_build_without_the_cache_extracts_once_and_the_report_shows_extractions_proposals(repo):
+    """The report's event proposals (curation set aside) come from the build's own extraction:
+    a ``--no-cache`` build neither extracts a second time for them nor writes the extraction
+    cache, and they are the proposals of extraction alone, as ``propose-events`` makes them."""
+    import re
+    from newsclaims.pipeline import events
+    (repo / "docs").mkdir()
+    r = cli("build", "--root", str(repo), "--no-cache")
+    assert r.returncode == 0, r.stderr
+    assert not (repo / ".newsclaims-cache" / "extract.sqlite").exists(), "--no-cache wrote the extraction cache"
+    page = (repo / "docs" / "report.html").read_text(encoding="utf-8")
+    section = page[page.index("What extraction alone proposes"):page.index("Claims per source")]
+    shown = set(re.findall(r"<td>(evt_auto_\w+)</td>", section))
+    alone, _ = events.proposals_of(repo)
+    assert shown == {p.event_id for p in alone} and len(shown) >= 2
+    assert page == (ROOT / "docs" / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_large_build_proposes_for_the_report_in_a_process_beside_it(repo, monkeypatch):
+    """From BESIDE_FROM seeds on, a build proposes events for the report (extraction alone) in a
+    spawned process while it curates, relates, writes and validates: this process proposes
+    once (with curation), the report is the committed one, and no process is left behind."""
+    import multiprocessing
+    from newsclaims.pipeline import build as building, events
+    from newsclaims.publish.docs import write_docs
+    if (__import__("os").cpu_count() or 1) < 2:
+        pytest.skip("one core: the report's proposals are made in the build's process")
+    monkeypatch.setattr(building, "BESIDE_FROM", 0)
+    (repo / "docs").mkdir()
+    calls = []
+    real = events.propose_extracted
+    monkeypatch.setattr(events, "propose_extracted", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    build(repo, docs=write_docs)
+    assert len(calls) == 1
+    assert (repo / "docs" / "report.html").read_bytes() == (ROOT / "docs" / "report.html").read_bytes()
+    assert multiprocessing.active_children() == []
+    monkeypatch.setattr(building, "BESIDE_FROM", 10**6)
+    build(repo, docs=write_docs)
+    assert len(calls) == 3            # below it, both in this process

@@ -179,12 +179,13 @@ def test_a_long_table_shows_its_first_rows_and_says_where_the_rest_are():
     assert short.count("<tr>") == 5 and "all of them" not in short
 
 
-def test_docs_written_with_the_explorer_in_a_second_process_are_the_same(tmp_path: Path, monkeypatch):
-    """A large corpus writes the explorer in a second process while the report is made: the
-    files are those of the one-process path (the committed docs/), and a failure there reaches
-    the user as a one-line error."""
+def test_docs_written_with_the_explorer_in_processes_of_their_own_are_the_same(tmp_path: Path, monkeypatch):
+    """A large corpus's explorer is written by one process per core, each writing every other
+    page, while this one makes the report: the files are those of the one-process path (the
+    committed docs/), a failure in a worker reaches the user as a one-line error and leaves no
+    half-written folder, and a folder the explorer did not write is refused."""
     from newsclaims.datapackage.errors import NewsclaimsError
-    from newsclaims.publish import docs
+    from newsclaims.publish import docs, explore
     monkeypatch.setattr(docs, "PARALLEL_FROM", 0)
     if (__import__("os").cpu_count() or 1) < 2:
         pytest.skip("one core: docs are always written in one process")
@@ -194,9 +195,40 @@ def test_docs_written_with_the_explorer_in_a_second_process_are_the_same(tmp_pat
     want = {p.relative_to(ROOT / "docs"): p.read_bytes() for p in (ROOT / "docs").rglob("*") if p.is_file()}
     assert set(got) == set(want)
     assert [p for p in got if got[p] != want[p]] == []
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    with pytest.raises(NewsclaimsError, match="writing the explorer failed: ") as failed:
+        explore.write_site(broken, tmp_path / "site" / "explorer", workers=2)
+    assert "\n" not in str(failed.value) and list((tmp_path / "site").iterdir()) == []
     foreign = tmp_path / "again"
     (foreign / "docs" / "explorer").mkdir(parents=True)
     (foreign / "docs" / "explorer" / "mine.txt").write_text("not the explorer's")
-    with pytest.raises(NewsclaimsError, match="writing the explorer failed: .*not written by `newsclaims explore`"):
+    with pytest.raises(NewsclaimsError, match="not written by `newsclaims explore`"):
         docs.write_docs(ROOT, ROOT, foreign)
     assert (foreign / "docs" / "explorer" / "mine.txt").read_text() == "not the explorer's"
+
+
+def test_the_reports_grid_and_list_of_contradictions_are_those_of_the_rows_one_by_one():
+    """The report counts relations source by source on the columns (a large corpus holds over
+    a million): held equal to a plain reading of the seeds' relations, shuffled."""
+    from newsclaims.publish import report as reporting
+    from newsclaims.reader.load import load
+    ds = load(ROOT, format="csv")
+    ds.frames["claim_relations"] = ds.claim_relations.sample(frac=1, random_state=3).reset_index(drop=True)
+    grid, listed = reporting._agreement(ds)
+    name = reporting._source_names(ds.sources)
+    source = dict(zip(ds.claims["claim_id"].tolist(), ds.claims["source_id"].tolist()))
+    quote = dict(zip(ds.claims["claim_id"].tolist(), ds.claims["quote"].tolist()))
+    counts: dict[tuple, dict[str, int]] = {}
+    rows = []
+    for r in ds.claim_relations.astype(object).where(ds.claim_relations.notna(), None).to_dict("records"):
+        a, b = source[r["claim_id"]], source[r["target_claim_id"]] if r["target_claim_id"] else r["target_source_id"]
+        cell = counts.setdefault((name.get(a, a), name.get(b, b)), {})
+        cell[r["relation"]] = cell.get(r["relation"], 0) + 1
+        if r["relation"] == "contradicts":
+            rows.append((f"{quote[r['claim_id']]} ({name[a]})", name.get(b, b)))
+    table = grid.set_index("source ↓ / target →")
+    for (a, b), cell in counts.items():
+        assert table.loc[a, b] == " ".join(f"{k[:4]}. {v}" for k, v in sorted(cell.items()) if v), (a, b)
+    assert sum(cell != "" for cell in table.to_numpy().ravel()) == len(counts)
+    assert list(zip(listed["claim (source)"], listed["contradicted by"])) == rows and len(rows) >= 3

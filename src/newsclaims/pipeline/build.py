@@ -5,14 +5,14 @@ in a staging directory and swapped in only when valid.
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from newsclaims.pipeline import curate, events, uptodate
 from newsclaims.pipeline.repository import Repository
-from newsclaims.datapackage.errors import InvalidData, Interrupted
+from newsclaims.datapackage.errors import InvalidData, Interrupted, NewsclaimsError
 from newsclaims.pipeline.extract.runner import Store, extract_all, payload, to_entry
 from newsclaims.datapackage.fsio import make_staging, remove_staging, repository_lock
 from newsclaims.datapackage.commit import STAGE_PREFIX, commit, recover_repository
@@ -30,9 +30,10 @@ class BuildResult:
 
 
 Docs = Callable[..., list[str]]
-"""Writes derived documents of a package: ``docs(package, repository root, target, checked=)``
-returns the paths written under *target* (the publishing layer's ``write_docs`` is the one the
-CLI passes); *checked* is the package's validation report, as the build has it already."""
+"""Writes derived documents of a package: ``docs(package, repository root, target, checked=,
+proposals=)`` returns the paths written under *target* (the publishing layer's ``write_docs`` is
+the one the CLI passes); *checked* is the package's validation report and *proposals* a function
+returning the event proposals of extraction alone, both as the build has them already."""
 
 
 @contextmanager
@@ -138,11 +139,15 @@ def tables_and_pairs(root: Repository | Path, *, collect: bool = False, options:
     """What :func:`tables` returns, and the pairs of events that are possibly the same (a
     proposed event and another event that the same-event rules score between
     :data:`~newsclaims.pipeline.events.POSSIBLE` and :data:`~newsclaims.pipeline.events.MERGE`)."""
-    pkg, seeds, frames, problems, _, pairs = _tables(Repository.of(root), lambda _: None, collect, options)
+    pkg, seeds, frames, problems, _, pairs, _ = _tables(Repository.of(root), lambda _: None, collect, options)
     return pkg, seeds, frames, problems, pairs
 
 
-def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, options: Options):
+def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, options: Options,
+            keep: ExitStack | None = None):
+    """The tables and what else a build needs of them; with *keep*, the last item is the event
+    proposals of the claims as extracted (curation set aside, for the report: an :class:`_Alone`,
+    closed when *keep* closes), else None."""
     pkg, g, seeds, root = repo.package, repo.gazetteer, repo.seeds, repo.root
     progress(f"extracting {len(seeds)} seed(s)")
     extractions, computed = extract_all(seeds, g, root=root, jobs=options.jobs, engine=options.engine,
@@ -153,17 +158,14 @@ def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, op
     for x in extractions:
         new_actors.update(x.new_actors)
     claims = [c for x in extractions for c in x.claims]
+    alone = keep.enter_context(_Alone(repo, extractions, claims, options)) if keep is not None else None
     progress("applying curation")
     curated = curate.apply(root, seeds, claims, files=repo.curation, collect=collect, actors={*g.actors, *new_actors},
                            places=set(g.places))
     progress("proposing events")
     store = ProposalStore(root, options.cache_write) if options.cache else None
     try:
-        proposals, possible = events.propose(claims, events.rules_of(repo), g.places,
-                                             {s.source_id: s.anchor for s in seeds}, g.lexicon, {**g.actors, **new_actors},
-                                             {x.source_id: x.place_names for x in extractions},
-                                             {s.source_id: s.text for s in seeds}, {s.source_id: s.file for s in seeds},
-                                             store=store)
+        proposals, possible = events.propose_extracted(repo, extractions, claims, store=store)
     finally:
         if store is not None:
             store.close()
@@ -188,7 +190,67 @@ def _tables(repo: Repository, progress: Callable[[str], None], collect: bool, op
         "excluded_spans": [{"source_id": x.source_id, "char_start": s.start, "char_end": s.end, "reason": s.reason,
                             "text": s.text} for x in extractions for s in x.excluded],
     }
-    return pkg, seeds, assemble(pkg, rows), curated.problems, curated.origins, absorbed.possibly_same
+    return pkg, seeds, assemble(pkg, rows), curated.problems, curated.origins, absorbed.possibly_same, alone
+
+
+BESIDE_FROM = 100
+"""Seeds from which a build that writes ``docs/`` proposes events for the report (from
+extraction alone, curation set aside) in a process of its own, on a core the build leaves idle
+while it curates, proposes, relates, writes and validates (for fewer seeds, starting a process
+costs more than it saves)."""
+
+
+def _proposed_alone(root: str) -> list:
+    """The report's event proposals, in a process of its own: the extraction cache holds every
+    article (the build just wrote it) and the proposals store every article no curator touched."""
+    gc.disable()        # a process of its own that ends with its answer; see without_cyclic_gc
+    try:
+        store = ProposalStore(Path(root), write=False)
+        try:
+            return events.proposals_of(root, store=store)[0]
+        finally:
+            store.close()
+    except Exception as exc:      # a plain message crosses the process boundary whatever the error's type
+        raise RuntimeError(str(exc)) from None
+
+
+class _Alone:
+    """The event proposals of extraction alone, which the report sets against the curated events.
+
+    From :data:`BESIDE_FROM` seeds on, with more than one core and the extraction cache on,
+    they are proposed in a spawned process while the build goes on; otherwise, in this process
+    when asked, from copies of the claims taken before curation changed them (curation sets
+    top-level fields of a claim, never inside one). Call it for the proposals; leaving it (a
+    context manager) stops the process in any case.
+    """
+
+    def __init__(self, repo: Repository, extractions: list, claims: list[dict], options: Options):
+        import multiprocessing
+        import os
+        self.repo, self.extractions, self.pool, self.claims = repo, extractions, None, None
+        if options.cache and options.cache_write and len(repo.seeds) >= BESIDE_FROM and (os.cpu_count() or 1) > 1:
+            self.pool = multiprocessing.get_context("spawn").Pool(1)
+            self.pending = self.pool.apply_async(_proposed_alone, (str(repo.root),))
+        else:
+            self.claims = [dict(c) for c in claims]
+
+    def __call__(self) -> list:
+        if self.pool is None:
+            return events.propose_extracted(self.repo, self.extractions, self.claims)[0]
+        try:
+            return self.pending.get()
+        except Exception as exc:
+            raise NewsclaimsError(f"proposing events for the report failed: {exc}", file=self.repo.root,
+                              hint="Nothing was replaced. Run `newsclaims propose-events` to see the error alone.") from None
+
+    def __enter__(self) -> _Alone:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
 def _where(failure, origins: dict, root: Path) -> tuple[object, int | None, str | None]:
@@ -201,8 +263,15 @@ def _where(failure, origins: dict, root: Path) -> tuple[object, int | None, str 
 
 
 def _build(repo: Repository, progress, options: Options, docs: Docs | None, on_commit: Callable[[], None]) -> BuildResult:
+    with ExitStack() as stack:
+        pkg, seeds, frames, _, origins, _, alone = _tables(repo, progress, False, options,
+                                                           keep=stack if docs is not None else None)
+        return _write(repo, progress, pkg, seeds, frames, origins, alone, docs, on_commit)
+
+
+def _write(repo: Repository, progress, pkg, seeds, frames, origins, alone, docs: Docs | None,
+           on_commit: Callable[[], None]) -> BuildResult:
     root = repo.root
-    pkg, seeds, frames, _, origins, _ = _tables(repo, progress, False, options)
     stage = make_staging(root, STAGE_PREFIX)
     committed: list[bool] = []
     try:
@@ -224,7 +293,7 @@ def _build(repo: Repository, progress, options: Options, docs: Docs | None, on_c
             paths = ["data", "datapackage.json"]
             if docs is not None and (root / "docs").is_dir():
                 progress("writing docs/")
-                paths += docs(stage, root, stage, checked=report)
+                paths += docs(stage, root, stage, checked=report, proposals=alone)
             (stage / "seeds").unlink()
             progress("replacing data/, datapackage.json and docs/")
             commit(root, stage, paths, committed=lambda: (committed.append(True), on_commit()))

@@ -1275,23 +1275,30 @@ def rules_of(repo) -> list[Rule]:
     return rules_from(repo.gazetteer.lexicon, allowed_types(repo.package))
 
 
-def proposals_of(root, *, jobs: int | None = None):
+def proposals_of(root, *, jobs: int | None = None, store=None):
     """Event proposals for a repository's seeds, from extraction alone (curation set aside).
 
-    Returns what :func:`propose` returns.
+    Returns what :func:`propose` returns (*store* as it takes).
     """
     from newsclaims.pipeline.extract.runner import extract_all
     from newsclaims.pipeline.repository import Repository
     repo = Repository.of(root).require()
+    extractions, _ = extract_all(repo.seeds, repo.gazetteer, root=repo.root, jobs=jobs)
+    return propose_extracted(repo, extractions, [c for x in extractions for c in x.claims], store=store)
+
+
+def propose_extracted(repo, extractions: list, claims: list[dict], *, store=None):
+    """:func:`propose` on *claims* with a repository's setting (its rules, places, lexicon and
+    actors, and the actors extraction found) and what *extractions* found in each article (its
+    place names); the seeds give publication days, texts and the order they joined the corpus.
+    The build passes the claims as curation left them; :func:`proposals_of` as extracted."""
     g = repo.gazetteer
-    extractions, _ = extract_all(repo.seeds, g, root=repo.root, jobs=jobs)
-    claims = [c for x in extractions for c in x.claims]
     new_actors = {k: v for x in extractions for k, v in x.new_actors.items()}
     # the actors the build passes too: an article no curator touched then reuses its proposals
     return propose(claims, rules_of(repo), g.places, {s.source_id: s.anchor for s in repo.seeds}, g.lexicon,
                    {**g.actors, **new_actors},
                    {x.source_id: x.place_names for x in extractions}, {s.source_id: s.text for s in repo.seeds},
-                   {s.source_id: s.file for s in repo.seeds})
+                   {s.source_id: s.file for s in repo.seeds}, store=store)
 
 
 @dataclass

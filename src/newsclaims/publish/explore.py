@@ -15,11 +15,13 @@ and JavaScript strings count UTF-16 units.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -507,37 +509,42 @@ class _Site:
         return f"<div class=\"claim\">{''.join(bits)}</div>"
 
     def contradictions(self):
-        """The list of every contradiction, :data:`PER_PAGE` items a page, each page made from
-        its own rows (a large corpus holds hundreds of thousands)."""
+        """The list of every contradiction, :data:`PER_PAGE` items a page: ``(file name, a
+        function making the page)``, each page made from its own rows when asked (a large corpus
+        holds hundreds of thousands)."""
         rows = self.contradicting
         rows = rows[rows["claim_id"].astype(object).isin(self.claims.keys())] if len(rows) else rows
         total = len(rows)
         count = max(1, -(-total // PER_PAGE))
         for n in range(count):
-            chunk = [self._contradiction(r) for r in _rows(rows.iloc[n * PER_PAGE:(n + 1) * PER_PAGE])] if total else []
-            walk = ""
-            if count > 1:
-                links = []
-                for k in page_links(n, count):
-                    if k is None:
-                        links.append("…")
-                    else:
-                        current = ' aria-current="page"' if k == n else ""
-                        links.append(f"<a href=\"{_contradictions_page(k)}\"{current}>{k + 1}</a>")
-                walk = f"<nav class=\"pages\">Page {n + 1} of {count}: " + " ".join(links) + "</nav>"
-            start = f' start="{n * PER_PAGE + 1}"' if n else ""
-            last = len(str(min(total, (n + 1) * PER_PAGE)))
-            if last > 3:
-                # the list's default indent holds a number of three digits; a longer one would
-                # be cut at the left edge of a phone's screen
-                start += f' style="padding-left:calc({last}ch + 1.6em)"'
-            body = ("<h1>Every contradiction</h1>"
-                    f"<p>{total} contradiction(s), each a claim against another claim or a reference report, with the "
-                    "rule or the curator's reason. Follow a link to read the claim in its article.</p>" + walk
-                    + (f"<ol class=\"walk\"{start}>" + "".join(chunk) + "</ol>" if chunk else "<p>None.</p>")
-                    + walk)
-            yield _contradictions_page(n), _page("Contradictions" + (f" ({n + 1} of {count})" if count > 1 else ""),
-                                                 body, version=self.version)
+            yield _contradictions_page(n), functools.partial(self._contradictions, rows, n, count)
+
+    def _contradictions(self, rows: pd.DataFrame, n: int, count: int) -> str:
+        """Page *n* of the *count* pages of the list of *rows*."""
+        total = len(rows)
+        chunk = [self._contradiction(r) for r in _rows(rows.iloc[n * PER_PAGE:(n + 1) * PER_PAGE])] if total else []
+        walk = ""
+        if count > 1:
+            links = []
+            for k in page_links(n, count):
+                if k is None:
+                    links.append("…")
+                else:
+                    current = ' aria-current="page"' if k == n else ""
+                    links.append(f"<a href=\"{_contradictions_page(k)}\"{current}>{k + 1}</a>")
+            walk = f"<nav class=\"pages\">Page {n + 1} of {count}: " + " ".join(links) + "</nav>"
+        start = f' start="{n * PER_PAGE + 1}"' if n else ""
+        last = len(str(min(total, (n + 1) * PER_PAGE)))
+        if last > 3:
+            # the list's default indent holds a number of three digits; a longer one would
+            # be cut at the left edge of a phone's screen
+            start += f' style="padding-left:calc({last}ch + 1.6em)"'
+        body = ("<h1>Every contradiction</h1>"
+                f"<p>{total} contradiction(s), each a claim against another claim or a reference report, with the "
+                "rule or the curator's reason. Follow a link to read the claim in its article.</p>" + walk
+                + (f"<ol class=\"walk\"{start}>" + "".join(chunk) + "</ol>" if chunk else "<p>None.</p>")
+                + walk)
+        return _page("Contradictions" + (f" ({n + 1} of {count})" if count > 1 else ""), body, version=self.version)
 
     def _contradiction(self, r: dict) -> str:
         c = self.claims[r["claim_id"]]
@@ -581,16 +588,22 @@ class _Site:
     def files(self):
         """Each file of the site, ``(relative path, text)``, one at a time (a large corpus's
         pages are written as they are made, never all held at once)."""
-        yield "index.html", self.index()
+        for name, make in self.entries():
+            yield name, make()
+
+    def entries(self):
+        """Each file of the site, ``(relative path, a function making its text)``, in an order
+        that is the same for the same package (processes that share the writing split it)."""
+        yield "index.html", self.index
         yield from self.contradictions()
-        yield "style.css", CSS
-        yield "explorer.js", JS
-        yield MARKER, "Written by `newsclaims explore`; replaced whole on every run.\n"
+        yield "style.css", lambda: CSS
+        yield "explorer.js", lambda: JS
+        yield MARKER, lambda: "Written by `newsclaims explore`; replaced whole on every run.\n"
         for sid in sorted(self.sources):
             if self.has_page(sid):
-                yield f"{sid}.html", self.article(sid)
+                yield f"{sid}.html", functools.partial(self.article, sid)
         for eid in sorted(self.events):
-            yield f"{eid}.html", self.event(eid)
+            yield f"{eid}.html", functools.partial(self.event, eid)
 
 
 def page_links(n: int, count: int) -> list[int | None]:
@@ -641,24 +654,30 @@ def site(package: Path) -> dict[str, str]:
     return dict(_Site(package).files())
 
 
-def write_site(package: Path, out: Path) -> list[str]:
+def write_site(package: Path, out: Path, *, workers: int = 1, meanwhile: Callable[[], None] | None = None) -> list[str]:
     """Write the explorer of *package* into the folder *out*, replacing it whole if an earlier
     run wrote it (it holds the marker file); a folder the explorer did not write is refused.
-    Returns the file names written."""
+    Returns the file names written.
+
+    With *workers* above 1, that many processes each read the package and write every
+    *workers*-th page (a page is pure Python string work, so processes, not threads), while
+    this one calls *meanwhile* (a build makes its report then) and then waits for them.
+    """
     out = Path(out)
     if out.exists() and not (out / MARKER).is_file():
         if not out.is_dir() or any(out.iterdir()):
             raise NewsclaimsError(f"{out} exists and was not written by `newsclaims explore`; nothing was written",
                                   file=out, hint="Choose another folder with --out, or move that one away.")
-    pages = _Site(package).files()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".newsclaims-explorer-", dir=out.parent))
-    files = []
     try:
-        for name, text in pages:
-            # a fresh folder renamed into place whole: a crash leaves it aside, never half an explorer
-            (tmp / name).write_bytes(text.encode("utf-8"))
-            files.append(name)
+        # a fresh folder renamed into place whole: a crash leaves it aside, never half an explorer
+        if workers > 1:
+            files = _write_in_processes(package, tmp, workers, meanwhile, out)
+        else:
+            files = _write_part(str(package), str(tmp), 0, 1)
+            if meanwhile is not None:
+                meanwhile()
         if out.exists():
             old = out.with_name(f".{out.name}.old")
             if old.exists():
@@ -672,3 +691,47 @@ def write_site(package: Path, out: Path) -> list[str]:
         if tmp.exists():
             shutil.rmtree(tmp)
     return sorted(files)
+
+
+def _write_part(package: str, folder: str, part: int, parts: int) -> list[str]:
+    """Write every *parts*-th file of the site (from the *part*-th) into *folder*; return their
+    names. The files are made one at a time and written as made."""
+    written = []
+    for k, (name, make) in enumerate(_Site(Path(package)).entries()):
+        if k % parts == part:
+            (Path(folder) / name).write_bytes(make().encode("utf-8"))
+            written.append(name)
+    return written
+
+
+def _part_in_process(package: str, folder: str, part: int, parts: int) -> list[str]:
+    import gc
+    gc.disable()        # a process of its own that ends with its pages; see pipeline.build.without_cyclic_gc
+    try:
+        return _write_part(package, folder, part, parts)
+    except Exception as exc:      # a plain message crosses the process boundary whatever the error's type
+        raise RuntimeError(str(exc)) from None
+
+
+def _write_in_processes(package: Path, folder: Path, workers: int, meanwhile: Callable[[], None] | None,
+                        out: Path) -> list[str]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    # spawned, not forked: the caller may hold threads (Arrow's) and gigabytes a fork would copy
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        parts = [pool.submit(_part_in_process, str(package), str(folder), k, workers) for k in range(workers)]
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            files = []
+            for part in parts:
+                try:
+                    files += part.result()
+                except Exception as exc:
+                    raise NewsclaimsError(f"writing the explorer failed: {exc}", file=out,
+                                          hint="Run `newsclaims explore` on the package to see the error alone.") from None
+        except BaseException:
+            for part in parts:
+                part.cancel()
+            raise
+    return files

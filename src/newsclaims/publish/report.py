@@ -206,14 +206,16 @@ def _agreement(ds) -> tuple[pd.DataFrame, pd.DataFrame]:
     rel, claims, sources = ds.claim_relations, ds.claims, ds.sources
     if rel.empty:
         return pd.DataFrame(), pd.DataFrame()
-    src_of = dict(zip(claims["claim_id"], claims["source_id"]))
+    # on the columns: a large corpus holds over a million relations
+    src_of = pd.Series(claims["source_id"].astype(object).to_numpy(), index=claims["claim_id"].astype(object).to_numpy())
     name = _source_names(sources)
-    rows = []
-    for r in rel.itertuples():
-        a = src_of.get(r.claim_id)
-        b = src_of.get(r.target_claim_id) if pd.notna(r.target_claim_id) else r.target_source_id
-        rows.append({"a": name.get(a, a), "b": name.get(b, b), "relation": str(r.relation)})
-    pairs = pd.DataFrame(rows)
+    target = rel["target_claim_id"].astype(object)
+    a = rel["claim_id"].astype(object).map(src_of)
+    b = target.map(src_of).where(target.notna(), rel["target_source_id"].astype(object))
+    named = pd.Series(name, dtype=object)
+    pairs = pd.DataFrame({"a": a.map(named).where(a.isin(named.index), a).to_numpy(),
+                          "b": b.map(named).where(b.isin(named.index), b).to_numpy(),
+                          "relation": rel["relation"].astype(str).to_numpy()})
     # the grid: the sources with the most relations, when there are more than fit a page
     busiest = pd.concat([pairs["a"], pairs["b"]]).value_counts(sort=False)
     busiest = busiest.sort_values(ascending=False, kind="stable").head(MAX_SOURCES).index
@@ -225,12 +227,16 @@ def _agreement(ds) -> tuple[pd.DataFrame, pd.DataFrame]:
     text.index.name = "a"
     for (a, b), row in cells.iterrows():
         text.loc[a, b] = " ".join(f"{k[:4]}. {v}" for k, v in row.items() if v)
-    quotes = dict(zip(claims["claim_id"], claims["quote"]))
+    quotes = pd.Series(claims["quote"].astype(object).to_numpy(), index=src_of.index)
     contra = rel[rel["relation"] == "contradicts"]
+    own = contra["claim_id"].astype(object)
+    own_source = own.map(src_of)
+    other = contra["target_claim_id"].astype(object)
+    other = other.map(src_of).where(other.notna(), contra["target_source_id"].astype(object))
     listed = pd.DataFrame({
-        "claim (source)": [f"{quotes.get(c)} ({name.get(src_of.get(c), '')})" for c in contra["claim_id"]],
-        "contradicted by": [name.get(src_of.get(t) if pd.notna(t) else s, s) for t, s in
-                            zip(contra["target_claim_id"], contra["target_source_id"])],
+        "claim (source)": (own.map(quotes).astype(str) + " ("
+                           + own_source.map(named).where(own_source.isin(named.index), "") + ")").to_numpy(),
+        "contradicted by": other.map(named).where(other.isin(named.index), contra["target_source_id"].astype(object)).to_numpy(),
         "event": contra["event_id"].astype("string").map(dict(zip(ds.events["event_id"], ds.events["title"]))).fillna(""),
         "basis": contra["basis"].astype("string"),
     })
