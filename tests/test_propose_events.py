@@ -392,10 +392,11 @@ def test_proposals_with_curation_set_aside_reuse_the_articles_no_curator_touched
 
 
 def test_a_rebuild_in_a_new_process_takes_unchanged_articles_proposals_from_the_store(tmp_path: Path, monkeypatch):
-    """A build keeps each article's proposals in .newsclaims-cache/proposals.sqlite under a key
-    that is the same in every process (sets hash differently from one process to the next):
-    the next build, in another process, proposes no unchanged article again, one whose entry
-    is damaged is made again, --no-cache uses no store, and the tables are the same."""
+    """A build keeps each article's proposals, and each scored block of candidate pairs, in
+    .newsclaims-cache/proposals.sqlite under a key that is the same in every process (sets hash
+    differently from one process to the next): the next build, in another process, proposes no
+    unchanged article and scores no block again, an entry that is damaged is made again,
+    --no-cache uses no store, and the tables are the same."""
     import sqlite3
     import subprocess
     import sys
@@ -411,27 +412,33 @@ def test_a_rebuild_in_a_new_process_takes_unchanged_articles_proposals_from_the_
                     " tables(Path(sys.argv[1]))", str(repo)], check=True, env=env, timeout=600)
     assert (repo / PROPOSALS).is_file()
     calls: list[str] = []
-    real = events._article_proposals
+    scored: list[int] = []
+    real, real_scores = events._article_proposals, events._scores
     monkeypatch.setattr(events, "_article_proposals", lambda source_id, *a, **kw: calls.append(source_id) or real(source_id, *a, **kw))
+    monkeypatch.setattr(events, "_scores", lambda *a, **kw: scored.append(1) or real_scores(*a, **kw))
 
     def fresh(options=Options()):
         for memo in ("_LAST", "_PAIRS", "_BLOCKS"):
             monkeypatch.setattr(events, memo, {}, raising=False)
         calls.clear()
+        scored.clear()
         return tables(repo, options=options)[2]
 
     stored = fresh()
-    assert calls == []
+    assert calls == [] and scored == []
     db = sqlite3.connect(repo / PROPOSALS)
+    entries = db.execute("SELECT key, entry FROM entries ORDER BY key").fetchall()
+    proposal = next(k for k, e in entries if e.partition(b"\n")[2].startswith(b"["))
+    block = next(k for k, e in entries if not e.partition(b"\n")[2].startswith(b"["))
     with db:
-        key = db.execute("SELECT key FROM entries ORDER BY key LIMIT 1").fetchone()[0]
-        db.execute("UPDATE entries SET entry = ? WHERE key = ?", (b"0" * 64 + b"\n[]", key))
+        for key in (proposal, block):
+            db.execute("UPDATE entries SET entry = ? WHERE key = ?", (b"0" * 64 + b"\n[]", key))
     db.close()
     mended = fresh()
-    assert len(calls) == 1
-    assert fresh() is not None and calls == []             # the damaged entry was written again
+    assert len(calls) == 1 and len(scored) >= 1
+    assert fresh() is not None and calls == [] and scored == []     # the damaged entries were written again
     made = fresh(Options(cache=False))
-    assert len(calls) == 8                                 # 6 synthetic articles and the 2 real seeds
+    assert len(calls) == 8 and len(scored) > 1             # 6 synthetic articles and the 2 real seeds
     for name in made:
         assert made[name].equals(stored[name]) and made[name].equals(mended[name]), name
 

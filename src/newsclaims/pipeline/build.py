@@ -106,11 +106,21 @@ def _proposals(entry: bytes) -> list | None:
         return None
 
 
+def _block(entry: bytes) -> tuple | None:
+    """The scored candidate block in a store entry, or None when it is damaged in any way."""
+    raw = payload(entry)
+    try:
+        return events.decode_block(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
 class ProposalStore:
     """Each article's event proposals between builds, in ``.newsclaims-cache/proposals.sqlite``
     (the store :func:`newsclaims.pipeline.events.propose` takes): a rebuild after one article
-    changed proposes events for that article only, then merges across all of them. An entry
-    whose digest does not match, or that does not decode, is made again."""
+    changed proposes events for that article only, and scores again only the candidate blocks
+    its proposals are in, then merges across all of them. An entry whose digest does not match,
+    or that does not decode, is made again."""
 
     def __init__(self, root: Path, write: bool = True):
         self.store = Store(Path(root) / PROPOSALS, write)
@@ -120,6 +130,12 @@ class ProposalStore:
 
     def put(self, items: dict[str, list]) -> None:
         self.store.put({key: to_entry(events.encode_proposals(ps)) for key, ps in items.items()})
+
+    def blocks(self, keys: list[str]) -> dict[str, tuple]:
+        return self.store.take(keys, _block)
+
+    def put_blocks(self, items: dict[str, tuple]) -> None:
+        self.store.put({key: to_entry(events.encode_block(pairs)) for key, pairs in items.items()})
 
     def close(self) -> None:
         self.store.close()

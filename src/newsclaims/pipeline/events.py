@@ -891,7 +891,8 @@ def _scores(ps: list[Proposal], fs: list[_Features], places: dict[str, dict]):
 
 
 def _candidate_scores(parts: list[Proposal], feats: list[_Features], places: dict[str, dict],
-                      chunk: int = 2000, block: int = 100_000) -> list[tuple[list[int], list[int], list[int]]]:
+                      chunk: int = 2000, block: int = 100_000, names: list[str] | None = None,
+                      store=None) -> list[tuple[list[int], list[int], list[int]]]:
     """The pairs of *parts* (of different articles) that score at least :data:`POSSIBLE`: first
     and second index (first < second) and score in tenths, strongest first (then by index), in
     blocks of three lists (iterate them with :func:`_pairs`).
@@ -900,6 +901,11 @@ def _candidate_scores(parts: list[Proposal], feats: list[_Features], places: dic
     scored (blocking keeps this far from every pair of articles); any other pair a merge needs is
     scored when asked (a misdated report still joins through the others). Each block is scored at
     once by :func:`_scores`; a pair two blocks share is kept in the first of them.
+
+    A block whose proposals the last call scored is reused; with *names* (a key of each part
+    that is the same in every process: its article's store key and its place among the
+    article's proposals) and *store* (``blocks(keys)`` and ``put_blocks(items)``), so is one any
+    earlier run scored: a rebuild after one article changed scores only the blocks it is in.
     """
     import numpy as np
     by_week: dict[tuple, list[int]] = {}
@@ -937,17 +943,11 @@ def _candidate_scores(parts: list[Proposal], feats: list[_Features], places: dic
             return key, True
         return key, False
 
-    def keep(key: tuple, idx: np.ndarray, mask: np.ndarray, scores: np.ndarray) -> None:
-        mask &= (scores >= possible) & (source[idx][:, None] != source[idx][None, :])
-        a, b = np.nonzero(mask)
-        _BLOCKS[key] = (tuple(parts[i] for i in idx.tolist()), a, b, scores[a, b])
-        add(idx, a, b, scores[a, b])
+    def keep(key: tuple, idx: np.ndarray, a: np.ndarray, b: np.ndarray, scores: np.ndarray) -> None:
+        _BLOCKS[key] = (tuple(parts[i] for i in idx.tolist()), a, b, scores)
+        add(idx, a, b, scores)
 
-    for (etype, week), members in by_week.items():
-        idx = np.array(members, dtype=np.int64)
-        key, done = reused((etype, week), idx)
-        if done:
-            continue
+    def week_block(etype: str, week, members: list[int]) -> tuple:
         ps = [parts[i] for i in members]
         scores = _scores(ps, [feats[i] for i in members], places)
         mask = np.triu(np.ones((len(members), len(members)), dtype=bool), 1)
@@ -970,21 +970,48 @@ def _candidate_scores(parts: list[Proposal], feats: list[_Features], places: dic
             same_nation = nation[:, None] == nation[None, :]
             mask &= loose[:, None] | loose[None, :] | ((country[:, None] | country[None, :]) & same_nation) | \
                 (~country[:, None] & ~country[None, :] & ~loose[:, None] & ~loose[None, :] & (region[:, None] == region[None, :]))
-        keep(key, idx, mask, scores)
+        return mask, scores
+
+    def undated_block(group: list[int], members: int, first: bool) -> tuple:
+        scores = _scores([parts[i] for i in group], [feats[i] for i in group], places)
+        mask = np.zeros((len(group), len(group)), dtype=bool)
+        mask[:members, members:] = True
+        if first:
+            mask[:members, :members] = np.triu(np.ones((members, members), dtype=bool), 1)
+        return mask, scores
+
+    todo: list[tuple] = []          # (key, positions, how to score it)
+    for (etype, week), members in by_week.items():
+        todo.append(((etype, week), members, functools.partial(week_block, etype, week, members)))
     for etype, members in undated.items():
         others = [j for j, p in enumerate(parts) if p.event_type == etype and p.date_start is not None]
         for start in range(0, max(len(others), 1), chunk):
             group = members + others[start:start + chunk]
-            idx = np.array(group, dtype=np.int64)
-            key, done = reused((etype, None, start == 0, len(members)), idx)
-            if done:
-                continue
-            scores = _scores([parts[i] for i in group], [feats[i] for i in group], places)
-            mask = np.zeros((len(group), len(group)), dtype=bool)
-            mask[:len(members), len(members):] = True
-            if start == 0:
-                mask[:len(members), :len(members)] = np.triu(np.ones((len(members), len(members)), dtype=bool), 1)
-            keep(key, idx, mask, scores)
+            todo.append(((etype, None, start == 0, len(members)), group,
+                         functools.partial(undated_block, group, len(members), start == 0)))
+    missing = []
+    for key, members, score in todo:
+        idx = np.array(members, dtype=np.int64)
+        key, done = reused(key, idx)
+        if not done:
+            missing.append((key, idx, score))
+    stored, digests = {}, {}
+    if names is not None and store is not None and missing and hasattr(store, "blocks"):
+        digests = {key: _digest([repr(key[0]), [names[i] for i in idx.tolist()]]) for key, idx, _ in missing}
+        stored = store.blocks(list(digests.values()))
+    made = {}
+    for key, idx, score in missing:
+        hit = stored.get(digests.get(key))
+        if hit is None:
+            mask, scores = score()
+            mask &= (scores >= possible) & (source[idx][:, None] != source[idx][None, :])
+            a, b = np.nonzero(mask)
+            hit = (a, b, scores[a, b])
+            if key in digests:
+                made[digests[key]] = hit
+        keep(key, idx, *hit)
+    if made:
+        store.put_blocks(made)
     if not found:
         return []
     i, j, score = (np.concatenate(x) for x in zip(*found))
@@ -1051,6 +1078,32 @@ def article_key(key: tuple) -> str:
     return hashlib.sha256("\0".join(map(str, (_code(), *key))).encode("utf-8")).hexdigest()
 
 
+def encode_block(pairs: tuple) -> bytes:
+    """A scored candidate block's pairs (first and second position in the block, as arrays, and
+    tenths) as bytes, to keep between builds.
+
+    >>> import numpy as np
+    >>> a, b, s = decode_block(encode_block((np.array([0, 1]), np.array([2, 3]), np.array([7, 4]))))
+    >>> a.tolist(), b.tolist(), s.tolist()
+    ([0, 1], [2, 3], [7, 4])
+    """
+    import numpy as np
+    a, b, scores = pairs
+    return np.asarray(a, dtype="<i4").tobytes() + np.asarray(b, dtype="<i4").tobytes() + \
+        np.asarray(scores, dtype="i1").tobytes()
+
+
+def decode_block(raw: bytes) -> tuple:
+    """What :func:`encode_block` wrote (raises ValueError on anything of another length)."""
+    import numpy as np
+    if len(raw) % 9:
+        raise ValueError("not a scored block")
+    n = len(raw) // 9
+    return (np.frombuffer(raw, dtype="<i4", count=n).astype(np.intp),
+            np.frombuffer(raw, dtype="<i4", count=n, offset=4 * n).astype(np.intp),
+            np.frombuffer(raw, dtype="i1", count=n, offset=8 * n).copy())
+
+
 def encode_proposals(ps: list[Proposal]) -> bytes:
     """An article's proposals as JSON (what a build keeps between runs; see :func:`propose`).
 
@@ -1110,7 +1163,9 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
     *store* keeps each article's proposals between runs: an object with ``get(keys)`` (a dict of
     the keys it holds to their proposals) and ``put(items)``; its keys are hashes of everything
     an article's proposals are made from (its claims, text and place names, the places,
-    lexicon, actors and rules, and the code and libraries, see :func:`article_key`).
+    lexicon, actors and rules, and the code and libraries, see :func:`article_key`). When it
+    also has ``blocks(keys)`` and ``put_blocks(items)``, it keeps the scored candidate blocks
+    too (see :func:`_candidate_scores`), keyed by the proposals in them.
     """
     by_source: dict[str, list[dict]] = {}
     for c in claims:
@@ -1132,6 +1187,7 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
         kept = {wanted[k]: ps for k, ps in store.get(list(wanted)).items() if k in wanted}
     made: dict[str, list[Proposal]] = {}
     parts = []
+    part_names: list[str] | None = [] if store is not None else None
     for s, key in keys.items():
         found = _LAST.get(key)
         if found is None:
@@ -1142,6 +1198,9 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
                                                                 (texts or {}).get(s))
         memo_now[key] = found
         parts += found
+        if part_names is not None:
+            stored_as = article_key(key)
+            part_names += [f"{stored_as}:{k}" for k in range(len(found))]
     if store is not None and made:
         store.put(made)
     _LAST = memo_now
@@ -1163,7 +1222,7 @@ def propose(claims: list[dict], rules: list[Rule], places: dict[str, dict],
                                             _same_event_score(a, b, index, places, feats[i], feats[j]))
         return found[2]
 
-    candidates = _candidate_scores(parts, feats, places)
+    candidates = _candidate_scores(parts, feats, places, names=part_names, store=store)
     # Strongest pairs first; two groups join only when no article would report the event twice
     # and no pair across them is ruled out or counted against (one good pair does not chain
     # unlike reports).
