@@ -197,6 +197,8 @@ def build(root: Path = typer.Option(Path("."), "--root", help="Repository root."
             _print_report(result.report, format)
         else:
             out.print("[green]valid[/], no warnings")
+    # everything is written and said: the process may end without freeing what it built
+    STATE["done"] = engine == Engine.local
 
 
 @app.command("add-seed")
