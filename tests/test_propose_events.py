@@ -457,3 +457,46 @@ def test_a_story_many_outlets_tell_lists_a_bounded_number_of_reasons():
     why = proposals[0].merged_because
     assert len(why) == events._REASONS + 1 and why[-1].endswith("more reasons"), why
     assert all(len(link.evidence) < 1000 for link in proposals[0].links)
+
+
+def test_the_proposals_store_holds_one_code_versions_entries(tmp_path: Path, monkeypatch):
+    """Every entry of the proposals store rests on the code and libraries that made it: a store
+    written under another signature is emptied (and its space given back) when a build opens
+    it for writing, never when it is only read, so upgrades do not pile up dead entries."""
+    import sqlite3
+    import sys
+    from newsclaims.pipeline import events
+    from newsclaims.pipeline.build import PROPOSALS, ProposalStore, tables
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import synthetic_corpus
+    repo = synthetic_corpus.write_repository(tmp_path / "news", 3, seed=5, kind="news")
+    tables(repo)
+    path = repo / PROPOSALS
+
+    def count() -> int:
+        db = sqlite3.connect(path)
+        try:
+            return db.execute("SELECT count(*) FROM entries").fetchone()[0]
+        finally:
+            db.close()
+    live = count()
+    assert live > 0
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE meta SET value = 'an older version' WHERE name = 'signature'")
+        db.executemany("INSERT INTO entries (key, entry) VALUES (?, ?)", [(f"old{k}", b"x" * 10_000) for k in range(300)])
+    db.close()
+    before = path.stat().st_size
+    ProposalStore(repo, write=False).close()
+    assert count() == live + 300
+    ProposalStore(repo).close()
+    assert count() == 0 and path.stat().st_size < before
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta WHERE name = 'signature'").fetchone()[0] == events.code_signature()
+    db.close()
+    for memo in ("_LAST", "_PAIRS", "_BLOCKS"):
+        monkeypatch.setattr(events, memo, {})
+    tables(repo)
+    assert count() == live
+    ProposalStore(repo).close()
+    assert count() == live                     # the same version's entries stay

@@ -120,10 +120,14 @@ class ProposalStore:
     (the store :func:`newsclaims.pipeline.events.propose` takes): a rebuild after one article
     changed proposes events for that article only, and scores again only the candidate blocks
     its proposals are in, then merges across all of them. An entry whose digest does not match,
-    or that does not decode, is made again."""
+    or that does not decode, is made again. Every entry rests on the code and libraries that
+    made it (:func:`~newsclaims.pipeline.events.code_signature`): a store written under another
+    signature is emptied when opened for writing, so it holds one version's entries, not every
+    version's since it was made."""
 
     def __init__(self, root: Path, write: bool = True):
         self.store = Store(Path(root) / PROPOSALS, write)
+        self.store.belongs_to(events.code_signature())
 
     def get(self, keys: list[str]) -> dict[str, list]:
         return self.store.take(keys, _proposals)

@@ -1065,7 +1065,7 @@ def _digest(value) -> str:
 
 
 @functools.cache
-def _code() -> str:
+def code_signature() -> str:
     """This package's code and the installed libraries, as the build's up-to-date check signs them."""
     from newsclaims.pipeline.uptodate import environment
     return environment()
@@ -1075,7 +1075,7 @@ def article_key(key: tuple) -> str:
     """The store's key of an article's proposals: its in-process key (the setting's digest, the
     source, its publication day and the digest of its claims, names and text) with the code and
     libraries that make them, hashed."""
-    return hashlib.sha256("\0".join(map(str, (_code(), *key))).encode("utf-8")).hexdigest()
+    return hashlib.sha256("\0".join(map(str, (code_signature(), *key))).encode("utf-8")).hexdigest()
 
 
 def encode_block(pairs: tuple) -> bytes:

@@ -165,6 +165,29 @@ class Store:
             with self.db:
                 self.db.executemany("DELETE FROM entries WHERE key = ?", [(k,) for k in keys])
 
+    def belongs_to(self, signature: str) -> bool:
+        """Empty the store if it was written under another *signature* (the code and libraries
+        its entries were made with: it can never serve them again), then record this one.
+        Returns whether it was emptied. A store opened read-only is left alone."""
+        if self.db is None or not self.write:
+            return False
+        try:
+            with self.db:
+                self.db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                row = self.db.execute("SELECT value FROM meta WHERE name = 'signature'").fetchone()
+                if row is not None and row[0] == signature:
+                    return False
+                self.db.execute("DELETE FROM entries")
+                self.db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('signature', ?)", (signature,))
+        except sqlite3.OperationalError:
+            # another process holds it (a build's helper reading): it is only a cache, tidied next time
+            return False
+        try:
+            self.db.execute("VACUUM")     # give the space back: the file held every older version's entries
+        except sqlite3.OperationalError:
+            pass
+        return True
+
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
