@@ -206,6 +206,12 @@ def test_a_large_build_proposes_for_the_report_in_a_process_beside_it(repo, monk
     monkeypatch.setattr(building, "BESIDE_FROM", 10**6)
     build(repo, docs=write_docs)
     assert len(calls) == 3            # below it, both in this process
+    made = []
+    real_alone = building._Alone
+    monkeypatch.setattr(building, "_Alone", lambda *a, **kw: made.append(1) or real_alone(*a, **kw))
+    __import__("shutil").rmtree(repo / "docs")
+    build(repo, docs=write_docs)
+    assert made == [] and len(calls) == 4     # no docs/ to write: no proposals for a report
 
 
 def test_a_finished_build_ends_without_the_interpreters_teardown(repo):

@@ -284,8 +284,9 @@ def _where(failure, origins: dict, root: Path) -> tuple[object, int | None, str 
 
 def _build(repo: Repository, progress, options: Options, docs: Docs | None, on_commit: Callable[[], None]) -> BuildResult:
     with ExitStack() as stack:
+        writes_docs = docs is not None and (repo.root / "docs").is_dir()
         pkg, seeds, frames, _, origins, _, alone = _tables(repo, progress, False, options,
-                                                           keep=stack if docs is not None else None)
+                                                           keep=stack if writes_docs else None)
         return _write(repo, progress, pkg, seeds, frames, origins, alone, docs, on_commit)
 
 
