@@ -368,6 +368,51 @@ def test_ctrl_c_during_a_build_reports_what_actually_happened(tmp_path: Path):
     assert any(code == 130 for code, _ in seen), seen
 
 
+def test_ctrl_c_while_helper_processes_run_says_one_thing_and_leaves_none(tmp_path: Path):
+    """A large build runs helpers: the report's proposals beside it, and explorer workers. A
+    Ctrl-C (to the whole process group, as a terminal sends it) is the build's to answer: the
+    helpers print nothing, no process or staging folder is left, and the tree is old or new.
+    The thresholds are lowered to the seeds so that the helpers run here."""
+    parts = ("data", "datapackage.json", "docs")
+    pristine, old, new = build_states(tmp_path, parts)
+    repo = tmp_path / "repo"
+    code = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "import newsclaims.pipeline.build as b, newsclaims.publish.docs as d; b.BESIDE_FROM = 0; d.PARALLEL_FROM = 0; "
+            "runpy.run_module('newsclaims', run_name='__main__')")
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: a build runs no helper processes")
+
+    def run(delay: float | None):
+        shutil.rmtree(repo, ignore_errors=True)
+        shutil.copytree(pristine, repo)
+        begin = time.monotonic()
+        proc = subprocess.Popen([sys.executable, "-c", code, "build", "--root", str(repo)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        if delay is not None:
+            try:
+                proc.wait(timeout=delay)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=600)
+        return proc, stderr, time.monotonic() - begin
+
+    proc, stderr, duration = run(None)
+    assert proc.returncode == 0, stderr
+    interrupted = 0
+    for fraction in (0.4, 0.55, 0.7, 0.85, 0.95):
+        proc, stderr, _ = run(fraction * duration)
+        assert "Traceback" not in stderr and "Process Spawn" not in stderr, stderr
+        assert proc.returncode in (0, 130), stderr
+        interrupted += proc.returncode == 130
+        assert snapshot(repo, parts) in (old, new)
+        assert not [p.name for p in repo.glob(".newsclaims-*") if p.name not in (".newsclaims-cache", ".newsclaims.lock")]
+        time.sleep(0.5)
+        left = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-s", str(proc.pid)], capture_output=True, text=True).stdout
+        running = [line for line in left.splitlines() if line.split()[1][0] != "Z"]    # a zombie has ended
+        assert not running, f"a helper outlived it: {running}"
+    assert interrupted >= 2
+
+
 def test_a_damaged_extraction_cache_entry_is_recomputed(tmp_path: Path):
     repo = fresh_repo(tmp_path / "repo")
     assert cli("build", "--root", str(repo)).returncode == 0

@@ -19,6 +19,7 @@ from newsclaims.datapackage.commit import STAGE_PREFIX, commit, recover_reposito
 from newsclaims.pipeline.tables import (actor_rows, assemble, date_rows, development_version, place_rows, source_rows,
                                         speaker_rows, write_files)
 from newsclaims.datapackage.validate import Report, validate
+from newsclaims.datapackage.workers import spawn_pool
 
 __all__ = ["BuildResult", "Interrupted", "Options", "build", "recover_repository", "tables", "tables_and_pairs"]
 
@@ -245,11 +246,10 @@ class _Alone:
     """
 
     def __init__(self, repo: Repository, extractions: list, claims: list[dict], options: Options):
-        import multiprocessing
         import os
         self.repo, self.extractions, self.pool, self.claims = repo, extractions, None, None
         if options.cache and options.cache_write and len(repo.seeds) >= BESIDE_FROM and (os.cpu_count() or 1) > 1:
-            self.pool = multiprocessing.get_context("spawn").Pool(1)
+            self.pool = spawn_pool(1)
             self.pending = self.pool.apply_async(_proposed_alone, (str(repo.root),))
         else:
             self.claims = [dict(c) for c in claims]

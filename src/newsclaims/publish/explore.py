@@ -715,23 +715,25 @@ def _part_in_process(package: str, folder: str, part: int, parts: int) -> list[s
 
 def _write_in_processes(package: Path, folder: Path, workers: int, meanwhile: Callable[[], None] | None,
                         out: Path) -> list[str]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    # spawned, not forked: the caller may hold threads (Arrow's) and gigabytes a fork would copy
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parts = [pool.submit(_part_in_process, str(package), str(folder), k, workers) for k in range(workers)]
-        try:
-            if meanwhile is not None:
-                meanwhile()
-            files = []
-            for part in parts:
-                try:
-                    files += part.result()
-                except Exception as exc:
-                    raise NewsclaimsError(f"writing the explorer failed: {exc}", file=out,
-                                          hint="Run `newsclaims explore` on the package to see the error alone.") from None
-        except BaseException:
-            for part in parts:
-                part.cancel()
-            raise
+    from newsclaims.datapackage.workers import spawn_pool
+    # spawned, not forked: the caller may hold threads (Arrow's) and gigabytes a fork would copy;
+    # the workers leave Ctrl-C to this process, which stops them
+    pool = spawn_pool(workers)
+    try:
+        parts = [pool.apply_async(_part_in_process, (str(package), str(folder), k, workers)) for k in range(workers)]
+        if meanwhile is not None:
+            meanwhile()
+        files = []
+        for part in parts:
+            try:
+                files += part.get()
+            except Exception as exc:
+                raise NewsclaimsError(f"writing the explorer failed: {exc}", file=out,
+                                      hint="Run `newsclaims explore` on the package to see the error alone.") from None
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
     return files

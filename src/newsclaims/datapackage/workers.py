@@ -1,0 +1,35 @@
+"""Helper processes that leave Ctrl-C to the command that started them.
+
+A terminal sends Ctrl-C to every process of the foreground group. A helper that takes it prints
+its own traceback beside the command's one-line answer; so helpers ignore it, and the command,
+which knows what it has written, answers and stops them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.pool
+import signal
+import threading
+
+
+def spawn_pool(processes: int) -> multiprocessing.pool.Pool:
+    """A pool of *processes* spawned (not forked) processes that ignore Ctrl-C; stop them with
+    ``terminate()`` when the command is interrupted or fails.
+
+    They start with SIGINT ignored, which a new program inherits, so even a Ctrl-C that comes
+    while one is still starting (importing, unpickling its task) prints nothing. This process
+    ignores it only for the instant it takes to start them.
+
+    >>> pool = spawn_pool(1)
+    >>> pool.apply(abs, (-3,))
+    3
+    >>> pool.terminate()
+    """
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        return multiprocessing.get_context("spawn").Pool(processes)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
