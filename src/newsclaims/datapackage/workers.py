@@ -7,15 +7,18 @@ which knows what it has written, answers and stops them.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.pool
 import signal
 import threading
+from typing import Any, Callable
 
 
 def spawn_pool(processes: int) -> multiprocessing.pool.Pool:
     """A pool of *processes* spawned (not forked) processes that ignore Ctrl-C; stop them with
-    ``terminate()`` when the command is interrupted or fails.
+    ``terminate()`` when the command is interrupted or fails. Give them work through
+    :func:`helper_task`.
 
     They start with SIGINT ignored, which a new program inherits, so even a Ctrl-C that comes
     while one is still starting (importing, unpickling its task) prints nothing. This process
@@ -33,3 +36,26 @@ def spawn_pool(processes: int) -> multiprocessing.pool.Pool:
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
+
+
+def helper_task(fn: Callable[..., Any], *args) -> Any:
+    """``fn(*args)`` as a helper process runs it (``pool.apply_async(helper_task, (fn, *args))``):
+    without the cyclic garbage collector (a helper ends with its answer; see
+    ``newsclaims.pipeline.build.without_cyclic_gc``), and with any error as a RuntimeError
+    carrying its message, which crosses the process boundary whatever the error's type.
+
+    >>> helper_task(abs, -3)
+    3
+    >>> helper_task(int, "x")
+    Traceback (most recent call last):
+    RuntimeError: invalid literal for int() with base 10: 'x'
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return fn(*args)
+    except Exception as exc:
+        raise RuntimeError(str(exc)) from None
+    finally:
+        if enabled:
+            gc.enable()

@@ -19,7 +19,7 @@ from newsclaims.datapackage.commit import STAGE_PREFIX, commit, recover_reposito
 from newsclaims.pipeline.tables import (actor_rows, assemble, date_rows, development_version, place_rows, source_rows,
                                         speaker_rows, write_files)
 from newsclaims.datapackage.validate import Report, validate
-from newsclaims.datapackage.workers import spawn_pool
+from newsclaims.datapackage.workers import helper_task, spawn_pool
 
 __all__ = ["BuildResult", "Interrupted", "Options", "build", "recover_repository", "tables", "tables_and_pairs"]
 
@@ -224,15 +224,11 @@ costs more than it saves)."""
 def _proposed_alone(root: str) -> list:
     """The report's event proposals, in a process of its own: the extraction cache holds every
     article (the build just wrote it) and the proposals store every article no curator touched."""
-    gc.disable()        # a process of its own that ends with its answer; see without_cyclic_gc
+    store = ProposalStore(Path(root), write=False)
     try:
-        store = ProposalStore(Path(root), write=False)
-        try:
-            return events.proposals_of(root, store=store)[0]
-        finally:
-            store.close()
-    except Exception as exc:      # a plain message crosses the process boundary whatever the error's type
-        raise RuntimeError(str(exc)) from None
+        return events.proposals_of(root, store=store)[0]
+    finally:
+        store.close()
 
 
 class _Alone:
@@ -250,7 +246,7 @@ class _Alone:
         self.repo, self.extractions, self.pool, self.claims = repo, extractions, None, None
         if options.cache and options.cache_write and len(repo.seeds) >= BESIDE_FROM and (os.cpu_count() or 1) > 1:
             self.pool = spawn_pool(1)
-            self.pending = self.pool.apply_async(_proposed_alone, (str(repo.root),))
+            self.pending = self.pool.apply_async(helper_task, (_proposed_alone, str(repo.root)))
         else:
             self.claims = [dict(c) for c in claims]
 

@@ -704,23 +704,15 @@ def _write_part(package: str, folder: str, part: int, parts: int) -> list[str]:
     return written
 
 
-def _part_in_process(package: str, folder: str, part: int, parts: int) -> list[str]:
-    import gc
-    gc.disable()        # a process of its own that ends with its pages; see pipeline.build.without_cyclic_gc
-    try:
-        return _write_part(package, folder, part, parts)
-    except Exception as exc:      # a plain message crosses the process boundary whatever the error's type
-        raise RuntimeError(str(exc)) from None
-
-
 def _write_in_processes(package: Path, folder: Path, workers: int, meanwhile: Callable[[], None] | None,
                         out: Path) -> list[str]:
-    from newsclaims.datapackage.workers import spawn_pool
+    from newsclaims.datapackage.workers import helper_task, spawn_pool
     # spawned, not forked: the caller may hold threads (Arrow's) and gigabytes a fork would copy;
     # the workers leave Ctrl-C to this process, which stops them
     pool = spawn_pool(workers)
     try:
-        parts = [pool.apply_async(_part_in_process, (str(package), str(folder), k, workers)) for k in range(workers)]
+        parts = [pool.apply_async(helper_task, (_write_part, str(package), str(folder), k, workers))
+                 for k in range(workers)]
         if meanwhile is not None:
             meanwhile()
         files = []
