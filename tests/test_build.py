@@ -214,6 +214,38 @@ def test_a_large_build_proposes_for_the_report_in_a_process_beside_it(repo, monk
     assert made == [] and len(calls) == 4     # no docs/ to write: no proposals for a report
 
 
+def test_jobs_bounds_every_process_a_build_starts(repo, monkeypatch):
+    """``--jobs 1`` keeps a build to its own process: no helper for the report's proposals and
+    the explorer written in this process, even on a machine with more cores. With ``--jobs 2``
+    and no cache, the report's proposals are still made beside the build (from its extractions,
+    pickled), so this process proposes once; the output is the committed one either way."""
+    import multiprocessing
+    from newsclaims.datapackage import workers
+    from newsclaims.pipeline import build as building, events
+    from newsclaims.pipeline.build import Options
+    from newsclaims.publish import docs
+    from newsclaims.publish.docs import write_docs
+    monkeypatch.setattr(building, "BESIDE_FROM", 0)
+    monkeypatch.setattr(docs, "PARALLEL_FROM", 0)
+    pools, calls = [], []
+    for module in (building, workers):
+        real_pool = module.spawn_pool
+        monkeypatch.setattr(module, "spawn_pool", lambda n, real_pool=real_pool: pools.append(n) or real_pool(n))
+    real = events.propose_extracted
+    monkeypatch.setattr(events, "propose_extracted", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    (repo / "docs").mkdir()
+    build(repo, docs=write_docs, options=Options(jobs=2, cache=False))
+    assert pools == [1, 2] and len(calls) == 1     # the report's helper, then the explorer's two writers
+    assert not (repo / ".newsclaims-cache" / "extract.sqlite").exists(), "--no-cache wrote the extraction cache"
+    assert (repo / "docs" / "report.html").read_bytes() == (ROOT / "docs" / "report.html").read_bytes()
+    assert multiprocessing.active_children() == []
+    (repo / "docs" / "report.html").unlink()
+    build(repo, docs=write_docs, options=Options(jobs=1))
+    assert pools == [1, 2] and len(calls) == 3     # nothing more started; both proposals made here
+    assert snapshot(repo) == snapshot(ROOT)
+    assert (repo / "docs" / "report.html").read_bytes() == (ROOT / "docs" / "report.html").read_bytes()
+
+
 def test_a_finished_build_ends_without_the_interpreters_teardown(repo):
     """A build that wrote, committed and printed everything ends at once: the exit handlers run
     and the output is complete, but the objects left in memory are not freed one by one (a

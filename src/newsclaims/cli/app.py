@@ -167,7 +167,7 @@ class Engine(str, Enum):
 @app.command()
 def build(root: Path = typer.Option(Path("."), "--root", help="Repository root."),
           format: Format = typer.Option(Format.text, "--format", "-f", help="How to print warnings."),
-          jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Extraction processes (default: all cores)."),
+          jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes the build may run at once: extraction workers, explorer writers, the report's proposals beside the build (default: all cores; 1 keeps it to one process)."),
           engine: Engine = typer.Option(Engine.local, "--engine", help="local processes, or dask (pip install \"newsclaims[dask]\")."),
           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)."),
           cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse per-article results from .newsclaims-cache/ (keyed by seed, catalog row, gazetteer and extractor version).")):

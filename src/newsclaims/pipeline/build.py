@@ -5,6 +5,7 @@ in a staging directory and swapped in only when valid.
 from __future__ import annotations
 
 import gc
+import pickle
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Callable
 from newsclaims.pipeline import curate, events, uptodate
 from newsclaims.pipeline.repository import Repository
 from newsclaims.datapackage.errors import InvalidData, Interrupted, NewsclaimsError
-from newsclaims.pipeline.extract.runner import Store, extract_all, payload, to_entry
+from newsclaims.pipeline.extract.runner import Store, default_jobs, extract_all, payload, to_entry
 from newsclaims.datapackage.fsio import make_staging, remove_staging, repository_lock
 from newsclaims.datapackage.commit import STAGE_PREFIX, commit, recover_repository
 from newsclaims.pipeline.tables import (actor_rows, assemble, date_rows, development_version, place_rows, source_rows,
@@ -32,9 +33,10 @@ class BuildResult:
 
 Docs = Callable[..., list[str]]
 """Writes derived documents of a package: ``docs(package, repository root, target, checked=,
-proposals=)`` returns the paths written under *target* (the publishing layer's ``write_docs`` is
-the one the CLI passes); *checked* is the package's validation report and *proposals* a function
-returning the event proposals of extraction alone, both as the build has them already."""
+proposals=, workers=)`` returns the paths written under *target* (the publishing layer's
+``write_docs`` is the one the CLI passes); *checked* is the package's validation report and
+*proposals* a function returning the event proposals of extraction alone, both as the build has
+them already, and *workers* the processes it may use (see :func:`processes`)."""
 
 
 @contextmanager
@@ -221,9 +223,15 @@ while it curates, proposes, relates, writes and validates (for fewer seeds, star
 costs more than it saves)."""
 
 
-def _proposed_alone(root: str) -> list:
-    """The report's event proposals, in a process of its own: the extraction cache holds every
-    article (the build just wrote it) and the proposals store every article no curator touched."""
+def _proposed_alone(root: str, extracted: bytes | None = None) -> list:
+    """The report's event proposals, in a process of its own. Without *extracted* (the build's
+    extractions, pickled), the extraction cache holds every article (the build just wrote it)
+    and the proposals store every article no curator touched; with it (a build without the
+    cache), they are proposed from it alone."""
+    if extracted is not None:
+        extractions = pickle.loads(extracted)
+        repo = Repository.of(root).require()
+        return events.propose_extracted(repo, extractions, [c for x in extractions for c in x.claims])[0]
     store = ProposalStore(Path(root), write=False)
     try:
         return events.proposals_of(root, store=store)[0]
@@ -231,22 +239,33 @@ def _proposed_alone(root: str) -> list:
         store.close()
 
 
+def processes(options: Options) -> int:
+    """The processes a build may run at once: ``--jobs``, else every core. It bounds the
+    extraction workers, the explorer's writers and whether the report's proposals are made
+    beside the build (``--jobs 1`` keeps a build to one process)."""
+    return options.jobs or default_jobs()
+
+
 class _Alone:
     """The event proposals of extraction alone, which the report sets against the curated events.
 
-    From :data:`BESIDE_FROM` seeds on, with more than one core and the extraction cache on,
-    they are proposed in a spawned process while the build goes on; otherwise, in this process
-    when asked, from copies of the claims taken before curation changed them (curation sets
-    top-level fields of a claim, never inside one). Call it for the proposals; leaving it (a
-    context manager) stops the process in any case.
+    From :data:`BESIDE_FROM` seeds on, when the build may run more than one process (see
+    :func:`processes`), they are proposed in a spawned process while the build goes on: from the
+    extraction cache and the proposals store, or, in a build that leaves the cache alone, from
+    the extractions pickled here before curation changes them. Otherwise they are proposed in
+    this process when asked, from copies of the claims taken before curation changed them
+    (curation sets top-level fields of a claim, never inside one). Call it for the proposals;
+    leaving it (a context manager) stops the process in any case.
     """
 
     def __init__(self, repo: Repository, extractions: list, claims: list[dict], options: Options):
-        import os
         self.repo, self.extractions, self.pool, self.claims = repo, extractions, None, None
-        if options.cache and options.cache_write and len(repo.seeds) >= BESIDE_FROM and (os.cpu_count() or 1) > 1:
+        if len(repo.seeds) >= BESIDE_FROM and processes(options) > 1:
+            cached = options.cache and options.cache_write
+            # pickled now, not by the pool's feeder thread while curation changes the claims
+            args = (str(repo.root),) if cached else (str(repo.root), pickle.dumps(extractions, pickle.HIGHEST_PROTOCOL))
             self.pool = spawn_pool(1)
-            self.pending = self.pool.apply_async(helper_task, (_proposed_alone, str(repo.root)))
+            self.pending = self.pool.apply_async(helper_task, (_proposed_alone, *args))
         else:
             self.claims = [dict(c) for c in claims]
 
@@ -283,11 +302,11 @@ def _build(repo: Repository, progress, options: Options, docs: Docs | None, on_c
         writes_docs = docs is not None and (repo.root / "docs").is_dir()
         pkg, seeds, frames, _, origins, _, alone = _tables(repo, progress, False, options,
                                                            keep=stack if writes_docs else None)
-        return _write(repo, progress, pkg, seeds, frames, origins, alone, docs, on_commit)
+        return _write(repo, progress, pkg, seeds, frames, origins, alone, docs, on_commit, processes(options))
 
 
 def _write(repo: Repository, progress, pkg, seeds, frames, origins, alone, docs: Docs | None,
-           on_commit: Callable[[], None]) -> BuildResult:
+           on_commit: Callable[[], None], workers: int) -> BuildResult:
     root = repo.root
     stage = make_staging(root, STAGE_PREFIX)
     committed: list[bool] = []
@@ -310,7 +329,7 @@ def _write(repo: Repository, progress, pkg, seeds, frames, origins, alone, docs:
             paths = ["data", "datapackage.json"]
             if docs is not None and (root / "docs").is_dir():
                 progress("writing docs/")
-                paths += docs(stage, root, stage, checked=report, proposals=alone)
+                paths += docs(stage, root, stage, checked=report, proposals=alone, workers=workers)
             (stage / "seeds").unlink()
             progress("replacing data/, datapackage.json and docs/")
             commit(root, stage, paths, committed=lambda: (committed.append(True), on_commit()))

@@ -15,19 +15,20 @@ PARALLEL_FROM = 100
 one makes the report (for fewer, starting processes costs more than it saves)."""
 
 
-def write_docs(package: Path, root: Path, target: Path, *, checked=None, proposals=None) -> list[str]:
+def write_docs(package: Path, root: Path, target: Path, *, checked=None, proposals=None,
+               workers: int | None = None) -> list[str]:
     """Write the codebook (from *root*'s schemas), the report and the explorer of *package* under
     *target*/docs; return the paths written, relative to *target*. *checked*, the package's
     validation report, is computed when not given, and so are the event proposals of extraction
     alone (*proposals*: a function returning them); a build passes what it has.
 
-    From :data:`PARALLEL_FROM` seeds on, with more than one core, the explorer's pages are
-    written by one process per core while this one makes the codebook and the report (both read
-    the package; neither needs the other).
+    From :data:`PARALLEL_FROM` seeds on, when *workers* (default: the number of cores) is more
+    than one, the explorer's pages are written by that many processes while this one makes the
+    codebook and the report (both read the package; neither needs the other).
     """
     (target / "docs").mkdir(parents=True, exist_ok=True)
     seeds = Path(root) / "seeds"
-    cores = os.cpu_count() or 1
+    cores = workers or os.cpu_count() or 1
     parallel = cores > 1 and seeds.is_dir() and sum(1 for p in seeds.iterdir() if p.suffix == ".txt") >= PARALLEL_FROM
 
     def documents() -> None:
