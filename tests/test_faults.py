@@ -368,6 +368,31 @@ def test_ctrl_c_during_a_build_reports_what_actually_happened(tmp_path: Path):
     assert any(code == 130 for code, _ in seen), seen
 
 
+def test_ctrl_c_inside_a_finalizer_still_stops_the_command(monkeypatch):
+    """A Ctrl-C that lands while an object's ``__del__`` runs is not dropped (Python's own
+    handler raises it there, where it is printed as "Exception ignored" and lost): the command's
+    handler asks again once the finalizer has returned, and the finalizer runs to its end."""
+    from newsclaims.cli import interrupt
+    unraisable, finished = [], []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+
+    class Finalized:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(2000):          # the handler runs somewhere in here
+                sum(range(10))
+            finished.append(True)
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            Finalized()
+            time.sleep(5)                  # the Ctrl-C asked again ends this at once
+        assert finished == [True] and unraisable == []
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_ctrl_c_while_helper_processes_run_says_one_thing_and_leaves_none(tmp_path: Path):
     """A large build runs helpers: the report's proposals beside it, and explorer workers. A
     Ctrl-C (to the whole process group, as a terminal sends it) is the build's to answer: the

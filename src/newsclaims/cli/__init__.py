@@ -8,7 +8,7 @@ writer to the pipeline's build) and turns errors into one line each. The typer a
 
 import sys
 
-__all__ = ["main"]
+__all__ = ["interrupt", "main"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> None:
     root = plain_build_root(sys.argv[1:] if argv is None else argv)
     if root is not None and report_unchanged(root):
         return
+    import signal
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:    # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, interrupt)
     from newsclaims.cli.app import STATE, run_app
     try:
         run_app(argv)
@@ -42,3 +45,34 @@ def _end_now() -> None:
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     os._exit(0)
+
+
+def interrupt(signum, frame) -> None:
+    """Ctrl-C as KeyboardInterrupt, as Python's own handler does, but never inside a finalizer.
+
+    Python drops an exception raised in an object's ``__del__`` (it prints "Exception ignored")
+    and goes on; a Ctrl-C that landed there (spaCy's and regex's objects are finalized all through
+    extraction) printed a traceback and the command ran to its end as if nothing was asked. Here
+    it is asked again a moment later, once the finalizer has returned.
+
+    >>> try:
+    ...     interrupt(2, sys._getframe())           # outside a finalizer: at once
+    ... except KeyboardInterrupt:
+    ...     print("interrupted")
+    interrupted
+    """
+    import signal
+    import threading
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            # a real signal (not _thread.interrupt_main): it also wakes a main thread that waits
+            if hasattr(signal, "pthread_kill"):
+                timer = threading.Timer(0.02, signal.pthread_kill, (threading.main_thread().ident, signum))
+            else:                                   # Windows
+                import _thread
+                timer = threading.Timer(0.02, _thread.interrupt_main, (signum,))
+            timer.daemon = True
+            timer.start()
+            return
+        frame = frame.f_back
+    raise KeyboardInterrupt
