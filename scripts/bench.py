@@ -4,7 +4,8 @@
     python scripts/bench.py --small         # a smoke run: tiny sizes, checks that every step works
 
 Measures extraction throughput (one process and all cores), full `newsclaims build` wall time
-and peak RSS at two corpus sizes and their ratio, an incremental rebuild after one article
+and peak RSS at two corpus sizes and their ratio, `--jobs 2` against `--jobs 1` and the dask
+engine against local processes, an incremental rebuild after one article
 changed, `validate` on claims tables of two sizes beside reading the same CSVs with pyarrow (the
 floor) and `frictionless validate` of the same package (the peer), cached `newsclaims.load` of a
 published release and of local releases of 5,000, 50,000 and 1,000,000 claim rows beside
@@ -35,7 +36,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import synthetic_corpus  # noqa: E402
 
-TARGETS = {"build_large_peak_rss_mb": 2048, "build_ratio": 11.0, "not_extraction_share": 0.15, "jobs_speedup": 1.8,
+TARGETS = {"build_large_peak_rss_mb": 2048, "build_ratio": 11.0, "not_extraction_share": 0.15, "jobs_speedup": 1.8, "dask_over_local": 1.2,
            "unchanged_wall_s": 0.5, "incremental_wall_s": 1.0, "validate_over_read": 2.0, "validate_vs_frictionless": 20.0,
            "load_vs_read_parquet": 1.2, "rules_over_pipeline": 0.30}
 SIZES = {"full": {"devset_rounds": 7, "throughput": 500, "build": (1000, 10000), "validate": (100_000, 1_000_000),
@@ -141,7 +142,8 @@ def change_one_article(repo: Path) -> None:
 def builds(work: Path, sizes: tuple[int, int], extraction_rate: float) -> dict:
     """Cold builds of the real-length corpus at two sizes (the share of each that is not
     extraction, from the extraction rate on all cores), ``--jobs 1`` against ``--jobs 2`` on the
-    small one, a rebuild with nothing changed and one after one changed article on the large."""
+    small one (and the dask engine's LocalCluster of two workers against local processes), a
+    rebuild with nothing changed and one after one changed article on the large."""
     out = {}
     for n in sizes:
         repo = synthetic_corpus.write_repository(work / f"build-{n}", n, seed=2, kind="news")
@@ -160,8 +162,11 @@ def builds(work: Path, sizes: tuple[int, int], extraction_rate: float) -> dict:
     for jobs in (1, 2):
         log(f"cold build of {small} articles, --jobs {jobs}")
         walls[jobs], _ = run_measured(["build", "--no-cache", "--jobs", str(jobs)], repo)
+    log(f"cold build of {small} articles, --engine dask --jobs 2 (a LocalCluster)")
+    walls["dask"], _ = run_measured(["build", "--no-cache", "--engine", "dask", "--jobs", "2"], repo)
     out["jobs"] = {"articles": small, "jobs_1_s": round(walls[1], 2), "jobs_2_s": round(walls[2], 2),
-                   "speedup": round(walls[1] / walls[2], 2)}
+                   "speedup": round(walls[1] / walls[2], 2), "dask_jobs_2_s": round(walls["dask"], 2),
+                   "dask_over_local": round(walls["dask"] / walls[2], 2)}
     repo = work / f"build-{large}"
     log("rebuild with nothing changed")
     wall, rss = run_measured(["build"], repo)

@@ -145,6 +145,7 @@ def test_benchmark_smoke_run(tmp_path):
     build = report["build"]
     assert {"build_10", "build_40", "ratio_large_to_small", "incremental"} <= set(build)
     assert build["incremental"]["re_extracted_in_process"] == 1
+    assert build["jobs"]["dask_jobs_2_s"] > 0 and build["jobs"]["dask_over_local"] > 0
     assert all(v["frictionless_valid"] and v["newsclaims_validate_s"] > 0 for v in report["validate"].values())
     assert report["release_and_load"]["releases_byte_identical"] is True
     assert report["release_and_load"]["load_ratio"] > 0
