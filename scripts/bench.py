@@ -48,19 +48,33 @@ def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
+# The command's own peak, as it exits. Not wait4's ru_maxrss: Linux counts in it the memory the
+# child shared with this (large) process before exec, so a 0.2 s command reported this one's peak.
+_PEAK = """import atexit, resource, runpy, sys
+def _peak(path=sys.argv.pop(1)):
+    with open('/proc/self/status') as status:
+        own = next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with open(path, 'w') as out:
+        out.write(str(max(own, children)))
+atexit.register(_peak)
+sys.argv[0] = 'newsclaims'
+runpy.run_module('newsclaims', run_name='__main__', alter_sys=True)
+"""
+
+
 def run_measured(args: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB; the largest process of the command's tree) of a command."""
-    begin = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "newsclaims", *args], cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - begin
-    stderr = proc.stderr.read().decode()
-    proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"newsclaims {' '.join(args)} failed in {cwd}:\n{stderr}")
-    return wall, usage.ru_maxrss / 1024
+    """Wall seconds and peak RSS (MB; the largest process of the command's tree: the command's
+    own high-water mark and its helpers') of a command."""
+    with tempfile.TemporaryDirectory() as scratch:
+        peak = Path(scratch) / "peak"
+        begin = time.monotonic()
+        proc = subprocess.run([sys.executable, "-c", _PEAK, str(peak), *args], cwd=cwd,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall = time.monotonic() - begin
+        if proc.returncode != 0:
+            raise SystemExit(f"newsclaims {' '.join(args)} failed in {cwd}:\n{proc.stderr.decode()}")
+        return wall, int(peak.read_text()) / 1024
 
 
 def throughput(work: Path, n: int) -> dict:
