@@ -218,7 +218,7 @@ def test_jobs_bounds_every_process_a_build_starts(repo, monkeypatch):
     """``--jobs 1`` keeps a build to its own process: no helper for the report's proposals and
     the explorer written in this process, even on a machine with more cores. With ``--jobs 2``
     and no cache, the report's proposals are still made beside the build (from its extractions,
-    pickled), so this process proposes once; the output is the committed one either way."""
+    copied before curation), so this process proposes once; the output is the committed one either way."""
     import multiprocessing
     from newsclaims.datapackage import workers
     from newsclaims.pipeline import build as building, events

@@ -5,9 +5,8 @@ in a staging directory and swapped in only when valid.
 from __future__ import annotations
 
 import gc
-import pickle
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -223,13 +222,12 @@ while it curates, proposes, relates, writes and validates (for fewer seeds, star
 costs more than it saves)."""
 
 
-def _proposed_alone(root: str, extracted: bytes | None = None) -> list:
-    """The report's event proposals, in a process of its own. Without *extracted* (the build's
-    extractions, pickled), the extraction cache holds every article (the build just wrote it)
-    and the proposals store every article no curator touched; with it (a build without the
-    cache), they are proposed from it alone."""
-    if extracted is not None:
-        extractions = pickle.loads(extracted)
+def _proposed_alone(root: str, extractions: list | None = None) -> list:
+    """The report's event proposals, in a process of its own. Without *extractions* (the
+    build's, as extracted), the extraction cache holds every article (the build just wrote it)
+    and the proposals store every article no curator touched; with them (a build without the
+    cache), they are proposed from them alone."""
+    if extractions is not None:
         repo = Repository.of(root).require()
         return events.propose_extracted(repo, extractions, [c for x in extractions for c in x.claims])[0]
     store = ProposalStore(Path(root), write=False)
@@ -252,7 +250,7 @@ class _Alone:
     From :data:`BESIDE_FROM` seeds on, when the build may run more than one process (see
     :func:`processes`), they are proposed in a spawned process while the build goes on: from the
     extraction cache and the proposals store, or, in a build that leaves the cache alone, from
-    the extractions pickled here before curation changes them. Otherwise they are proposed in
+    copies of the extractions taken here before curation changes them. Otherwise they are proposed in
     this process when asked, from copies of the claims taken before curation changed them
     (curation sets top-level fields of a claim, never inside one). Call it for the proposals;
     leaving it (a context manager) stops the process in any case.
@@ -262,8 +260,10 @@ class _Alone:
         self.repo, self.extractions, self.pool, self.claims = repo, extractions, None, None
         if len(repo.seeds) >= BESIDE_FROM and processes(options) > 1:
             cached = options.cache and options.cache_write
-            # pickled now, not by the pool's feeder thread while curation changes the claims
-            args = (str(repo.root),) if cached else (str(repo.root), pickle.dumps(extractions, pickle.HIGHEST_PROTOCOL))
+            # the pool sends its arguments from a thread of its own, while curation changes the
+            # claims: it gets copies (curation sets top-level fields of a claim, never inside one)
+            args = (str(repo.root),) if cached else (
+                str(repo.root), [replace(x, claims=[dict(c) for c in x.claims]) for x in extractions])
             self.pool = spawn_pool(1)
             self.pending = self.pool.apply_async(helper_task, (_proposed_alone, *args))
         else:
