@@ -82,6 +82,31 @@ def test_explore_never_replaces_a_folder_it_did_not_write(tmp_path: Path):
     assert again.returncode == 0 and not (out / "stale.html").exists() and (out / "index.html").is_file()
 
 
+def test_explore_writes_a_large_package_with_a_process_per_core(tmp_path: Path, monkeypatch):
+    """``newsclaims explore`` (and ``release``) write a package of PARALLEL_FROM sources or more
+    with one process per core, as a build does: lowered to the seeds here, the processes run and
+    the files are those of the one-process explorer (the committed docs/explorer)."""
+    from typer.testing import CliRunner
+    from newsclaims.cli.app import app
+    from newsclaims.datapackage import workers
+    from newsclaims.publish import explore
+    if (__import__("os").cpu_count() or 1) < 2:
+        __import__("pytest").skip("one core: the explorer is always written in one process")
+    pools = []
+    real = workers.spawn_pool
+    monkeypatch.setattr(workers, "spawn_pool", lambda n: pools.append(n) or real(n))
+    assert explore.site_workers(ROOT) == 1          # the seeds: two sources
+    monkeypatch.setattr(explore, "PARALLEL_FROM", 0)
+    out = tmp_path / "site"
+    result = CliRunner().invoke(app, ["explore", str(ROOT), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert pools and pools[0] >= 2
+    got = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    want = {p.relative_to(ROOT / "docs" / "explorer"): p.read_bytes()
+            for p in (ROOT / "docs" / "explorer").rglob("*") if p.is_file()}
+    assert got == want
+
+
 def test_a_long_list_of_contradictions_is_paged_and_a_claims_relations_are_bounded(monkeypatch):
     """A large corpus holds tens of thousands of contradictions and claims related to dozens of
     others: the list is cut into pages that link each other and keep every item once, and a

@@ -375,11 +375,11 @@ def explore_cmd(package: Path = typer.Argument(Path("."), help="A repository, re
     release holds explorer/; a folder the explorer did not write is never replaced.
     Example: newsclaims explore dist/newsclaims-1.2.0 -o explorer-1.2.0 && open explorer-1.2.0/index.html
     """
-    from newsclaims.publish.explore import DIR, write_site
+    from newsclaims.publish.explore import DIR, site_workers, write_site
     target = output or (package / DIR if (package / "docs").is_dir() and package.is_dir() else
                         Path(f"explorer-{package.stem}") if package.suffix == ".zip" else package / "explorer")
     with _unpacked(package) as folder:
-        written = run(write_site, folder, target)
+        written = run(write_site, folder, target, workers=site_workers(folder))
     out.print(f"wrote {len(written)} files to {target}; open {target / 'index.html'}")
 
 

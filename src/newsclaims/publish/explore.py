@@ -654,6 +654,33 @@ def site(package: Path) -> dict[str, str]:
     return dict(_Site(package).files())
 
 
+PARALLEL_FROM = 100
+"""Sources from which :func:`site_workers` gives one process per core (for fewer, starting
+processes costs more than it saves)."""
+
+
+def site_workers(package: Path) -> int:
+    """The processes to write *package*'s explorer with, as ``explore`` and ``release`` do: one
+    per core this process may use from :data:`PARALLEL_FROM` rows of ``data/sources.csv`` on,
+    else one (also when the file cannot be read: the explorer then says what is wrong).
+
+    >>> site_workers(Path("no-such-package"))
+    1
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:          # not on Linux
+        cores = os.cpu_count() or 1
+    if cores < 2:
+        return 1
+    try:
+        with open(Path(package) / "data" / "sources.csv", "rb") as table:
+            rows = sum(1 for _ in table) - 1
+    except OSError:
+        return 1
+    return cores if rows >= PARALLEL_FROM else 1
+
+
 def write_site(package: Path, out: Path, *, workers: int = 1, meanwhile: Callable[[], None] | None = None) -> list[str]:
     """Write the explorer of *package* into the folder *out*, replacing it whole if an earlier
     run wrote it (it holds the marker file); a folder the explorer did not write is refused.

@@ -26,7 +26,7 @@ import pandas as pd
 from newsclaims.datapackage import csvio
 from newsclaims.datapackage.diff import Diff, LEVELS, TableDiff, bump, changelog_entry, diff, level_of
 from newsclaims.publish.codebook import codebook
-from newsclaims.publish.explore import write_site
+from newsclaims.publish.explore import site_workers, write_site
 from newsclaims.publish.report import report
 from newsclaims.datapackage.errors import InvalidData, Interrupted, NewsclaimsError
 from newsclaims.datapackage.tableio import content_hash, parquet_bytes
@@ -315,8 +315,10 @@ def _write_release(root: Path, stage: Path, desc: dict, version: str, day: date,
     (stage / "CHANGELOG.md").write_text(f"# newsclaims {version}\n\n{section}", encoding="utf-8")
     (stage / "docs").mkdir(exist_ok=True)
     (stage / "docs" / "codebook.md").write_text(codebook(root), encoding="utf-8")
-    (stage / "report.html").write_text(report(stage, title=f"newsclaims {version}"), encoding="utf-8")
-    write_site(stage, stage / "explorer")
+    # the report is made here while the explorer's processes (a large package's) write it
+    write_site(stage, stage / "explorer", workers=site_workers(stage),
+               meanwhile=lambda: (stage / "report.html").write_text(report(stage, title=f"newsclaims {version}"),
+                                                                   encoding="utf-8"))
     files = sorted(p for p in stage.rglob("*") if p.is_file())
     sums = "".join(f"{sha256_file(p)}  {p.relative_to(stage).as_posix()}\n" for p in files)
     (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")
