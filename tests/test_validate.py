@@ -82,6 +82,28 @@ def test_dangling_foreign_key_names_table_row_and_column(repo):
     assert [(f.table, f.row, f.column, f.value) for f in found] == [("claims", 3, "speaker_actor_id", "act_nobody")]
 
 
+def test_columns_pointing_at_one_key_are_looked_up_together_and_each_reported(repo, monkeypatch):
+    """Every column that points at the same key (seven point at claims.claim_id) is looked up
+    against one hash set of it, built once; each dangling cell is still reported in its own
+    table, row and column."""
+    from newsclaims.datapackage import rules
+    edit_csv(repo, "claim_speakers", lambda header, rows: rows[0].update(claim_id="clm_gone"))
+    edit_csv(repo, "claim_relations", lambda header, rows: rows[1].update(target_claim_id="clm_lost"))
+    edit_csv(repo, "claim_dates", lambda header, rows: rows[0].update(claim_id="clm_missing"))
+    calls = []
+    real = rules.pc.is_in
+    monkeypatch.setattr(rules.pc, "is_in", lambda *a, **kw: calls.append(len(kw["value_set"])) or real(*a, **kw))
+    found = failures(repo, "foreign_key")
+    assert sorted((f.table, f.row, f.column, f.value) for f in found) == [
+        ("claim_dates", 1, "claim_id", "clm_missing"),
+        ("claim_relations", 2, "target_claim_id", "clm_lost"),
+        ("claim_speakers", 1, "claim_id", "clm_gone")]
+    claim_ids = (repo / "data" / "claims.csv").read_text(encoding="utf-8").count("\nclm_")
+    pointing = [fk for t in load_package(repo / "schemas").tables.values() for fk in t.foreign_keys
+                if fk["reference"] == {"resource": "claims", "fields": ["claim_id"]}]
+    assert len(pointing) >= 7 and calls.count(claim_ids) == 1     # one hash set of the claim ids
+
+
 def test_wrong_type_is_reported_per_cell(repo):
     def bad(header, rows):
         rows[0]["char_start"] = "twelve"
