@@ -223,10 +223,10 @@ def test_jobs_bounds_every_process_a_build_starts(repo, monkeypatch):
     from newsclaims.datapackage import workers
     from newsclaims.pipeline import build as building, events
     from newsclaims.pipeline.build import Options
-    from newsclaims.publish import docs
+    from newsclaims.publish import explore
     from newsclaims.publish.docs import write_docs
     monkeypatch.setattr(building, "BESIDE_FROM", 0)
-    monkeypatch.setattr(docs, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(explore, "PARALLEL_FROM", 0)
     pools, calls = [], []
     for module in (building, workers):
         real_pool = module.spawn_pool

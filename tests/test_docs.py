@@ -186,7 +186,7 @@ def test_docs_written_with_the_explorer_in_processes_of_their_own_are_the_same(t
     half-written folder, and a folder the explorer did not write is refused."""
     from newsclaims.datapackage.errors import NewsclaimsError
     from newsclaims.publish import docs, explore
-    monkeypatch.setattr(docs, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(explore, "PARALLEL_FROM", 0)
     if (__import__("os").cpu_count() or 1) < 2:
         pytest.skip("one core: docs are always written in one process")
     written = docs.write_docs(ROOT, ROOT, tmp_path)

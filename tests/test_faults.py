@@ -402,7 +402,7 @@ def test_ctrl_c_while_helper_processes_run_says_one_thing_and_leaves_none(tmp_pa
     pristine, old, new = build_states(tmp_path, parts)
     repo = tmp_path / "repo"
     code = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-            "import newsclaims.pipeline.build as b, newsclaims.publish.docs as d; b.BESIDE_FROM = 0; d.PARALLEL_FROM = 0; "
+            "import newsclaims.pipeline.build as b, newsclaims.publish.explore as e; b.BESIDE_FROM = 0; e.PARALLEL_FROM = 0; "
             "runpy.run_module('newsclaims', run_name='__main__')")
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: a build runs no helper processes")

@@ -9,10 +9,23 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import multiprocessing.pool
 import signal
 import threading
 from typing import Any, Callable
+
+
+def cores() -> int:
+    """The cores this process may use (its CPU affinity on Linux, else every core).
+
+    >>> cores() >= 1
+    True
+    """
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:          # not on Linux
+        return os.cpu_count() or 1
 
 
 def spawn_pool(processes: int) -> multiprocessing.pool.Pool:

@@ -659,26 +659,24 @@ PARALLEL_FROM = 100
 processes costs more than it saves)."""
 
 
-def site_workers(package: Path) -> int:
-    """The processes to write *package*'s explorer with, as ``explore`` and ``release`` do: one
-    per core this process may use from :data:`PARALLEL_FROM` rows of ``data/sources.csv`` on,
-    else one (also when the file cannot be read: the explorer then says what is wrong).
+def site_workers(package: Path, most: int | None = None) -> int:
+    """The processes to write *package*'s explorer with: *most* (default: one per core this
+    process may use) from :data:`PARALLEL_FROM` rows of ``data/sources.csv`` on, else one (also
+    when the file cannot be read: the explorer then says what is wrong).
 
     >>> site_workers(Path("no-such-package"))
     1
     """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:          # not on Linux
-        cores = os.cpu_count() or 1
-    if cores < 2:
+    from newsclaims.datapackage.workers import cores
+    processes = most or cores()
+    if processes < 2:
         return 1
     try:
         with open(Path(package) / "data" / "sources.csv", "rb") as table:
             rows = sum(1 for _ in table) - 1
     except OSError:
         return 1
-    return cores if rows >= PARALLEL_FROM else 1
+    return processes if rows >= PARALLEL_FROM else 1
 
 
 def write_site(package: Path, out: Path, *, workers: int = 1, meanwhile: Callable[[], None] | None = None) -> list[str]:

@@ -17,7 +17,6 @@ import gc
 import hashlib
 import json
 import multiprocessing
-import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Sequence
 
+from newsclaims.datapackage.workers import cores
 from newsclaims.pipeline.clean import Span
 from newsclaims.datapackage.errors import NewsclaimsError
 from newsclaims.pipeline.gazetteer import Gazetteer
@@ -239,10 +239,7 @@ def _chunk_size(n: int, jobs: int) -> int:
 
 def default_jobs() -> int:
     """All cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:          # not on Linux
-        return os.cpu_count() or 1
+    return cores()
 
 
 def _local(todo: list[Seed], g: Gazetteer, jobs: int, done: Callable[[int], None]) -> list[bytes]:
